@@ -1,0 +1,71 @@
+package jobs
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"github.com/longcall/longcall/runtime"
+)
+
+// ID identifies a job. IDs are 128 random bits: unguessable, so that holding
+// one is no proof of ownership but guessing one is hopeless.
+type ID string
+
+// NewID returns a fresh job id from crypto/rand.
+func NewID() ID { return ID(randomToken(16)) }
+
+// NewToken returns a fresh 256-bit secret, URL-safe, for session tokens.
+func NewToken() string { return randomToken(32) }
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails: crypto/rand panics rather than return weak bytes
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Job is one run of a background callback.
+type Job struct {
+	ID       ID
+	Callback string // the runtime callback id; every process registers the same ones
+	Session  string // the session that owns the job
+	// Key groups jobs that supersede each other: submitting a job cancels a
+	// still-unfinished job with the same key. The server uses session and
+	// callback, so one user's new click cancels only that user's old job.
+	Key     string
+	Request runtime.Request
+}
+
+// Errors a manager returns or reports.
+var (
+	// ErrBusy: the queue is full. Try again later.
+	ErrBusy = errors.New("jobs: the job queue is full")
+	// ErrClosed: the manager is shutting down and takes no new jobs.
+	ErrClosed = errors.New("jobs: the manager is shut down")
+	// ErrCancelled is the context cause of a job cancelled on request.
+	ErrCancelled = errors.New("jobs: job cancelled")
+	// ErrSuperseded is the context cause of a job replaced by a newer one.
+	ErrSuperseded = errors.New("jobs: job superseded by a newer call")
+	// ErrJobEnded is returned by progress reports after the job has ended.
+	ErrJobEnded = errors.New("jobs: job has ended")
+)
+
+// Options for managers.
+type config struct {
+	workers   int
+	queueSize int
+	timeout   time.Duration
+}
+
+// Option configures a manager.
+type Option func(*config)
+
+// Workers sets how many jobs run at once.
+func Workers(n int) Option { return func(c *config) { c.workers = max(1, n) } }
+
+// QueueSize bounds how many jobs may wait; beyond it Submit returns ErrBusy.
+func QueueSize(n int) Option { return func(c *config) { c.queueSize = max(1, n) } }
+
+// DefaultTimeout bounds jobs whose callback declares no Timeout.
+func DefaultTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }

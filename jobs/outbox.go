@@ -1,0 +1,100 @@
+package jobs
+
+import "sync"
+
+// Outbox is a Sink that holds a subscriber's events until they are taken for
+// delivery. Progress is coalesced per prop, latest value wins, so a slow
+// reader gets fewer, newer values rather than a growing backlog; every other
+// event (started, set_props, finished) is kept, in order.
+//
+// Coalescing never reorders: a progress event merges into the job's pending
+// progress only while nothing else of that job has been queued behind it.
+type Outbox struct {
+	mu      sync.Mutex
+	events  []Event
+	last    map[ID]int // index in events of each job's last pending event
+	urgent  int        // pending events that are not progress
+	pending chan struct{}
+}
+
+// NewOutbox returns an empty outbox.
+func NewOutbox() *Outbox {
+	return &Outbox{last: map[ID]int{}, pending: make(chan struct{}, 1)}
+}
+
+// Deliver implements Sink.
+func (o *Outbox) Deliver(e Event) {
+	o.mu.Lock()
+	if e.Kind == Progress {
+		if i, ok := o.last[e.Job]; ok && o.events[i].Kind == Progress {
+			o.events[i].Props = mergeProps(o.events[i].Props, e.Props)
+			o.mu.Unlock()
+			return
+		}
+		// Copy: the merge above writes into the slice, which the reporter owns.
+		e.Props = mergeProps(nil, e.Props)
+	} else {
+		o.urgent++
+	}
+	o.last[e.Job] = len(o.events)
+	o.events = append(o.events, e)
+	o.mu.Unlock()
+	o.signal()
+}
+
+// Pending is signalled when events are waiting. One signal may stand for
+// several events; Take returns them all.
+func (o *Outbox) Pending() <-chan struct{} { return o.pending }
+
+// Urgent reports whether a waiting event is not progress, so that a writer
+// that paces progress knows to send now.
+func (o *Outbox) Urgent() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.urgent > 0
+}
+
+// Take removes and returns the waiting events in order.
+func (o *Outbox) Take() []Event {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := o.events
+	o.events = nil
+	o.urgent = 0
+	clear(o.last)
+	return out
+}
+
+// Return puts events that could not be delivered back in front of the queue,
+// so that a failed write loses nothing.
+func (o *Outbox) Return(events []Event) {
+	if len(events) == 0 {
+		return
+	}
+	o.mu.Lock()
+	o.events = append(append([]Event(nil), events...), o.events...)
+	clear(o.last)
+	o.urgent = 0
+	for i, e := range o.events {
+		o.last[e.Job] = i
+		if e.Kind != Progress {
+			o.urgent++
+		}
+	}
+	o.mu.Unlock()
+	o.signal()
+}
+
+// Len returns how many events wait.
+func (o *Outbox) Len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.events)
+}
+
+func (o *Outbox) signal() {
+	select {
+	case o.pending <- struct{}{}:
+	default:
+	}
+}

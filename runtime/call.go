@@ -1,0 +1,146 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// ErrNotBackground is returned by Call.Progress in an ordinary callback.
+var ErrNotBackground = errors.New("longcall: progress needs a Background() callback")
+
+// Call is a handler's view of one run of its callback.
+type Call struct {
+	ctx       context.Context
+	callback  string
+	spec      *Spec
+	values    map[PropID]json.RawMessage
+	triggered []PropID
+	outputs   []protocol.PropValue
+	reporter  Reporter
+	err       error
+}
+
+func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call {
+	c := &Call{
+		ctx:       ctx,
+		callback:  cb.spec.ID,
+		spec:      &cb.spec,
+		values:    make(map[PropID]json.RawMessage, len(req.Inputs)+len(req.States)),
+		triggered: req.Triggered,
+		reporter:  rep,
+	}
+	// Declared props absent from the request read as null, as in Dash.
+	for _, p := range cb.spec.Inputs {
+		c.values[p] = nil
+	}
+	for _, p := range cb.spec.States {
+		c.values[p] = nil
+	}
+	for _, list := range [][]protocol.PropValue{req.Inputs, req.States} {
+		for _, v := range list {
+			if _, declared := c.values[v.PropID()]; declared {
+				c.values[v.PropID()] = v.Value
+			}
+		}
+	}
+	return c
+}
+
+// Context is cancelled when the job is cancelled, superseded, times out, or
+// the server shuts down.
+func (c *Call) Context() context.Context { return c.ctx }
+
+// Triggered returns the inputs whose change fired the call; empty on the
+// initial call at page load.
+func (c *Call) Triggered() []PropID { return c.triggered }
+
+// TriggeredID returns the component id of the first triggering input, or ""
+// on the initial call, as Dash's ctx.triggered_id.
+func (c *Call) TriggeredID() string {
+	if len(c.triggered) == 0 {
+		return ""
+	}
+	return c.triggered[0].ID
+}
+
+// Progress reports progress values, pushed to the browser at once. Values may
+// be coalesced with later ones for the same prop. On a cancelled job it returns
+// an error, so a loop that reports progress stops even if it never looks at
+// the context.
+func (c *Call) Progress(values ...Value) error {
+	if c.reporter == nil {
+		return ErrNotBackground
+	}
+	if err := c.ctx.Err(); err != nil {
+		return fmt.Errorf("progress of %s: job ended: %w", c.callback, err)
+	}
+	for _, v := range values {
+		if index(c.spec.Progress, v.prop) < 0 {
+			return fmt.Errorf("progress of %s: %s is not one of its Progress props", c.callback, v.prop)
+		}
+	}
+	props, err := wireValues(values)
+	if err != nil {
+		return fmt.Errorf("progress of %s: %w", c.callback, err)
+	}
+	return c.reporter.Progress(props)
+}
+
+// SetProps sets any props of the page, outside the callback's outputs, as
+// Dash's set_props. In a background job they are pushed at once; every value
+// arrives, none is coalesced away.
+func (c *Call) SetProps(values ...Value) error {
+	props, err := wireValues(values)
+	if err != nil {
+		return fmt.Errorf("set props from %s: %w", c.callback, err)
+	}
+	if c.reporter == nil {
+		c.outputs = append(c.outputs, props...)
+		return nil
+	}
+	if err := c.ctx.Err(); err != nil {
+		return fmt.Errorf("set props from %s: job ended: %w", c.callback, err)
+	}
+	return c.reporter.SetProps(props)
+}
+
+func (c *Call) setOutput(v Value) {
+	if index(c.spec.Outputs, v.prop) < 0 {
+		c.fail(fmt.Errorf("%s is not an output of callback %s", v.prop, c.callback))
+		return
+	}
+	if v.err != nil {
+		c.fail(fmt.Errorf("output %s of %s: %w", v.prop, c.callback, v.err))
+		return
+	}
+	c.outputs = append(c.outputs, v.wire())
+}
+
+// fail keeps the first error; the call then ends with it whatever the handler
+// returns.
+func (c *Call) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+func (c *Call) result(err error) Result {
+	switch {
+	case c.ctx.Err() != nil:
+		return Result{Status: protocol.StatusCancelled}
+	case errors.Is(err, ErrPreventUpdate):
+		return Result{Status: protocol.StatusPrevented}
+	case err != nil:
+		var perr *protocol.Error
+		if errors.As(err, &perr) {
+			return Result{Status: protocol.StatusError, Err: perr}
+		}
+		return errorResult(protocol.CodeHandler, fmt.Sprintf("callback %s failed: %v", c.callback, err))
+	default:
+		return Result{Status: protocol.StatusOK, Props: c.outputs}
+	}
+}

@@ -1,0 +1,90 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// Handler is a callback's body. It reads inputs and states with Prop.Get, sets
+// outputs with Prop.Set, and returns nil, an error for the user to see, or
+// ErrPreventUpdate to leave every output as it is.
+type Handler func(*Call) error
+
+// ErrPreventUpdate, returned by a handler, leaves all outputs unchanged, as
+// Dash's PreventUpdate.
+var ErrPreventUpdate = errors.New("longcall: prevent update")
+
+// Callback is a declared callback: its Spec, and on the server its Handler.
+type Callback struct {
+	spec    Spec
+	handler Handler
+}
+
+// Handle attaches the handler. Call it from a file built only for the server
+// (//go:build !js) to keep the handler's imports out of the browser build. It
+// panics when a handler is already attached.
+func (cb *Callback) Handle(h Handler) *Callback {
+	if cb.handler != nil {
+		panic(fmt.Sprintf("longcall: callback %s already has a handler", cb.spec.ID))
+	}
+	cb.handler = h
+	return cb
+}
+
+// ID returns the callback's identity, derived from its dashboard and outputs.
+func (cb *Callback) ID() string { return cb.spec.ID }
+
+// Spec returns the callback's declaration. It must not be modified.
+func (cb *Callback) Spec() *Spec { return &cb.spec }
+
+// Request is what a call carries: the values of inputs and states, and which
+// inputs fired it.
+type Request struct {
+	Inputs    []protocol.PropValue
+	States    []protocol.PropValue
+	Triggered []PropID
+}
+
+// Reporter receives what a background handler reports while it runs.
+// Progress may be coalesced; SetProps values are all delivered, in order.
+type Reporter interface {
+	Progress(props []protocol.PropValue) error
+	SetProps(props []protocol.PropValue) error
+}
+
+// Result is how a call ended.
+type Result struct {
+	Status protocol.Status
+	Props  []protocol.PropValue // the outputs set, when Status is ok
+	Err    *protocol.Error      // when Status is error
+	Stack  []byte               // a panicking handler's stack, for the server log only
+}
+
+// Invoke runs the handler with the request's values. A panic is recovered and
+// reported as an error result; the caller keeps serving. rep may be nil for
+// ordinary callbacks, whose Progress then fails.
+func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res Result) {
+	if cb.handler == nil {
+		return errorResult(protocol.CodeInternal, fmt.Sprintf("callback %s has no handler in this server build; attach one with Handle", cb.spec.ID))
+	}
+	call := newCall(ctx, cb, req, rep)
+	defer func() {
+		if v := recover(); v != nil {
+			res = errorResult(protocol.CodePanic, fmt.Sprintf("callback %s panicked: %v", cb.spec.ID, v))
+			res.Stack = debug.Stack()
+		}
+	}()
+	err := cb.handler(call)
+	if err == nil {
+		err = call.err
+	}
+	return call.result(err)
+}
+
+func errorResult(code, msg string) Result {
+	return Result{Status: protocol.StatusError, Err: &protocol.Error{Code: code, Message: msg}}
+}

@@ -1,0 +1,270 @@
+package client
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// Props the client itself keeps in the store, for the page to render.
+var (
+	// ErrorProp holds the last callback error as {"callback","code","message"}.
+	ErrorProp = runtime.PropID{ID: "_longcall", Prop: "error"}
+	// StatusProp holds the connection's state: "connecting", "online" or "offline".
+	StatusProp = runtime.PropID{ID: "_longcall", Prop: "status"}
+)
+
+// CallbackError is the value of ErrorProp.
+type CallbackError struct {
+	Callback string `json:"callback"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+}
+
+// Client is the dispatcher of one dashboard's page: a change of an input prop
+// sends a call, a change of a cancel prop cancels the running job, and what
+// the server sends back lands in the store, with running and progress props
+// set and reset as the callback's Spec says.
+type Client struct {
+	store     *Store
+	callbacks []*runtime.Spec
+	send      func(protocol.Message)
+
+	mu      sync.Mutex
+	seq     uint64
+	flights map[string]*flight // callback id → its latest call
+}
+
+// flight is a callback's latest call; answers about older calls are stale.
+type flight struct {
+	spec          *runtime.Spec
+	req           uint64
+	job           string
+	cancelPending bool // cancel asked for before the job id arrived
+}
+
+// New returns a client for dash's callbacks over store. send delivers
+// messages to the server; Conn.Send is the usual one.
+func New(dash *runtime.Dashboard, store *Store, send func(protocol.Message)) *Client {
+	c := &Client{store: store, send: send, flights: map[string]*flight{}}
+	for _, cb := range dash.Callbacks() {
+		c.callbacks = append(c.callbacks, cb.Spec())
+	}
+	return c
+}
+
+// Store returns the client's store.
+func (c *Client) Store() *Store { return c.store }
+
+// Start makes the initial calls, as Dash does when a page loads: every
+// callback without PreventInitialCall, with nothing in Triggered.
+func (c *Client) Start() {
+	for _, spec := range c.callbacks {
+		if !spec.PreventInitialCall {
+			c.trigger(spec, nil)
+		}
+	}
+}
+
+// Update sets props from the page (a click's n_clicks, an input's value) and
+// runs what depends on them.
+func (c *Client) Update(values ...protocol.PropValue) {
+	c.react(c.store.Set(values...))
+}
+
+// Busy reports whether the callback has a call in flight.
+func (c *Client) Busy(callback string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.flights[callback] != nil
+}
+
+// react cancels the jobs whose cancel props changed, then triggers the
+// callbacks whose inputs changed, each once.
+func (c *Client) react(changed []runtime.PropID) {
+	if len(changed) == 0 {
+		return
+	}
+	for _, spec := range c.callbacks {
+		for _, p := range changed {
+			if spec.IsCancel(p) {
+				c.cancel(spec)
+				break
+			}
+		}
+	}
+	for _, spec := range c.callbacks {
+		var fired []runtime.PropID
+		for _, p := range changed {
+			if spec.IsInput(p) {
+				fired = append(fired, p)
+			}
+		}
+		if fired != nil {
+			c.trigger(spec, fired)
+		}
+	}
+}
+
+func (c *Client) trigger(spec *runtime.Spec, fired []runtime.PropID) {
+	c.mu.Lock()
+	c.seq++
+	f := &flight{spec: spec, req: c.seq}
+	c.flights[spec.ID] = f // a still-running call is superseded; the server cancels its job
+	c.mu.Unlock()
+
+	c.clearError(spec.ID)
+	if spec.Background {
+		c.store.Set(runningValues(spec, true)...)
+	}
+	c.send(protocol.Message{
+		Type:      protocol.TypeCall,
+		Req:       f.req,
+		Callback:  spec.ID,
+		Inputs:    c.values(spec.Inputs),
+		States:    c.values(spec.States),
+		Triggered: fired,
+	})
+}
+
+func (c *Client) cancel(spec *runtime.Spec) {
+	c.mu.Lock()
+	f := c.flights[spec.ID]
+	if f == nil || !spec.Background {
+		c.mu.Unlock()
+		return
+	}
+	job := f.job
+	if job == "" {
+		f.cancelPending = true
+	}
+	c.mu.Unlock()
+	if job != "" {
+		c.send(protocol.Message{Type: protocol.TypeCancel, Req: f.req, Callback: spec.ID, Job: job})
+	}
+}
+
+// Handle applies one server message.
+func (c *Client) Handle(m protocol.Message) {
+	switch m.Type {
+	case protocol.TypeJob:
+		c.jobAccepted(m)
+	case protocol.TypeProgress, protocol.TypeProps:
+		if c.current(m) != nil {
+			c.react(c.store.Set(m.Props...))
+		}
+	case protocol.TypeResult:
+		c.finish(m, m.Status, m.Props, m.Error)
+	case protocol.TypeError:
+		if m.Req != 0 {
+			c.finish(m, protocol.StatusError, nil, m.Error)
+		} else if m.Error != nil {
+			c.showError(CallbackError{Code: m.Error.Code, Message: m.Error.Message})
+		}
+	}
+}
+
+func (c *Client) jobAccepted(m protocol.Message) {
+	c.mu.Lock()
+	f := c.flights[m.Callback]
+	if f == nil || f.req != m.Req {
+		c.mu.Unlock()
+		return
+	}
+	f.job = m.Job
+	cancel := f.cancelPending
+	f.cancelPending = false
+	c.mu.Unlock()
+	if cancel {
+		c.send(protocol.Message{Type: protocol.TypeCancel, Req: m.Req, Callback: m.Callback, Job: m.Job})
+	}
+}
+
+// current returns the flight m is about, or nil when m is stale.
+func (c *Client) current(m protocol.Message) *flight {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := c.flights[m.Callback]
+	if f == nil || f.req != m.Req {
+		return nil
+	}
+	return f
+}
+
+// finish ends the current flight: outputs on success, the error shown on
+// failure, and for background callbacks the running props' after values and
+// the progress props' defaults whatever the ending.
+func (c *Client) finish(m protocol.Message, status protocol.Status, props []protocol.PropValue, perr *protocol.Error) {
+	c.mu.Lock()
+	f := c.flights[m.Callback]
+	if f == nil || f.req != m.Req {
+		c.mu.Unlock()
+		return
+	}
+	delete(c.flights, m.Callback)
+	c.mu.Unlock()
+
+	var changed []runtime.PropID
+	if f.spec.Background {
+		reset := append(runningValues(f.spec, false), progressDefaults(f.spec)...)
+		changed = append(changed, c.store.Set(reset...)...)
+	}
+	switch status {
+	case protocol.StatusOK:
+		changed = append(changed, c.store.Set(props...)...)
+	case protocol.StatusError:
+		e := CallbackError{Callback: f.spec.ID}
+		if perr != nil {
+			e.Code, e.Message = perr.Code, perr.Message
+		}
+		c.showError(e)
+	}
+	c.react(changed)
+}
+
+func (c *Client) showError(e CallbackError) {
+	raw, _ := json.Marshal(e)
+	c.store.Set(protocol.PropValue{ID: ErrorProp.ID, Prop: ErrorProp.Prop, Value: raw})
+}
+
+func (c *Client) clearError(callback string) {
+	var e CallbackError
+	if c.store.Decode(ErrorProp, &e) && e.Callback == callback {
+		c.store.Set(protocol.PropValue{ID: ErrorProp.ID, Prop: ErrorProp.Prop})
+	}
+}
+
+func (c *Client) values(props []runtime.PropID) []protocol.PropValue {
+	out := make([]protocol.PropValue, len(props))
+	for i, p := range props {
+		v, _ := c.store.Get(p)
+		out[i] = protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v}
+	}
+	return out
+}
+
+func runningValues(spec *runtime.Spec, during bool) []protocol.PropValue {
+	out := make([]protocol.PropValue, len(spec.Running))
+	for i, r := range spec.Running {
+		v := r.After
+		if during {
+			v = r.During
+		}
+		out[i] = protocol.PropValue{ID: r.Prop.ID, Prop: r.Prop.Prop, Value: v}
+	}
+	return out
+}
+
+func progressDefaults(spec *runtime.Spec) []protocol.PropValue {
+	out := make([]protocol.PropValue, len(spec.Progress))
+	for i, p := range spec.Progress {
+		v := spec.ProgressDefault[i]
+		if v == nil {
+			v = json.RawMessage("null")
+		}
+		out[i] = protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v}
+	}
+	return out
+}

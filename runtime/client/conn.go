@@ -1,0 +1,176 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// Status values of StatusProp.
+const (
+	StatusConnecting = "connecting"
+	StatusOnline     = "online"
+	StatusOffline    = "offline"
+)
+
+// maxMessage bounds one incoming message; figures can be large.
+const maxMessage = 64 << 20
+
+// Conn is the page's one websocket to the server. It says hello with the
+// session token it was given before, so that a reconnect resumes the same
+// session and its jobs; it reconnects with backoff and jitter; and messages
+// sent while it is down wait and go out, in order, once it is back.
+type Conn struct {
+	url     string
+	handle  func(protocol.Message)
+	status  func(string)
+	session string
+
+	mu      sync.Mutex
+	ws      *websocket.Conn
+	pending []protocol.Message
+
+	welcomed chan struct{}
+	once     sync.Once
+}
+
+// Dial starts connecting to url (ws:// or wss://) and keeps the connection up
+// until ctx ends. handle receives every server message on one goroutine;
+// status, which may be nil, hears the connection's state.
+func Dial(ctx context.Context, url string, handle func(protocol.Message), status func(string)) *Conn {
+	if status == nil {
+		status = func(string) {}
+	}
+	c := &Conn{url: url, handle: handle, status: status, welcomed: make(chan struct{})}
+	go c.run(ctx)
+	return c
+}
+
+// Session returns the session token once welcomed, else "".
+func (c *Conn) Session() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.session
+}
+
+// Welcomed is closed after the first welcome from the server.
+func (c *Conn) Welcomed() <-chan struct{} { return c.welcomed }
+
+// Send sends m now, or when the connection is back.
+func (c *Conn) Send(m protocol.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ws == nil || len(c.pending) > 0 {
+		c.pending = append(c.pending, m)
+		return
+	}
+	if err := write(c.ws, m); err != nil {
+		c.pending = append(c.pending, m) // the reader will see the failure and reconnect
+	}
+}
+
+func (c *Conn) run(ctx context.Context) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		c.status(StatusConnecting)
+		err := c.connectOnce(ctx)
+		c.mu.Lock()
+		c.ws = nil
+		c.mu.Unlock()
+		if ctx.Err() != nil {
+			return
+		}
+		c.status(StatusOffline)
+		if errors.Is(err, errWelcomed) {
+			backoff = 100 * time.Millisecond // it worked for a while: retry soon
+		}
+		// Full jitter keeps a restarted server from a thundering herd.
+		wait := time.Duration(rand.Int64N(int64(backoff))) + 50*time.Millisecond
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		backoff = min(2*backoff, 10*time.Second)
+	}
+}
+
+var errWelcomed = errors.New("connection closed after welcome")
+
+// connectOnce runs one connection from dial to close.
+func (c *Conn) connectOnce(ctx context.Context) error {
+	ws, _, err := websocket.Dial(ctx, c.url, nil)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", c.url, err)
+	}
+	defer ws.CloseNow()
+	ws.SetReadLimit(maxMessage)
+
+	if err := write(ws, protocol.Message{Type: protocol.TypeHello, Session: c.Session()}); err != nil {
+		return err
+	}
+	welcome, err := read(ctx, ws)
+	if err != nil {
+		return err
+	}
+	if welcome.Type != protocol.TypeWelcome {
+		return fmt.Errorf("expected welcome, got %s", welcome.Type)
+	}
+	if err := c.online(ws, welcome.Session); err != nil {
+		return err
+	}
+	c.status(StatusOnline)
+	c.once.Do(func() { close(c.welcomed) })
+	for {
+		m, err := read(ctx, ws)
+		if err != nil {
+			return errors.Join(errWelcomed, err)
+		}
+		c.handle(m)
+	}
+}
+
+// online records the session and flushes what waited, before any new Send.
+func (c *Conn) online(ws *websocket.Conn, session string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.session = session
+	for len(c.pending) > 0 {
+		if err := write(ws, c.pending[0]); err != nil {
+			return err
+		}
+		c.pending = c.pending[1:]
+	}
+	c.ws = ws
+	return nil
+}
+
+func write(ws *websocket.Conn, m protocol.Message) error {
+	data, err := protocol.Encode(m)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", m.Type, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return ws.Write(ctx, websocket.MessageText, data)
+}
+
+func read(ctx context.Context, ws *websocket.Conn) (protocol.Message, error) {
+	_, data, err := ws.Read(ctx)
+	if err != nil {
+		return protocol.Message{}, err
+	}
+	var m protocol.Message
+	if err := json.Unmarshal(data, &m); err != nil {
+		return protocol.Message{}, fmt.Errorf("decode server message: %w", err)
+	}
+	return m, nil
+}

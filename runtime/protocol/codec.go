@@ -1,0 +1,77 @@
+package protocol
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Decode parses one message and checks that it is well formed for its type.
+// The error is a *Error with a code the peer can act on.
+func Decode(data []byte) (Message, error) {
+	var m Message
+	if err := json.Unmarshal(data, &m); err != nil {
+		return Message{}, &Error{Code: CodeBadMessage, Message: "message is not valid JSON for this protocol: " + err.Error()}
+	}
+	if m.V != Version {
+		return m, &Error{Code: CodeVersion, Message: fmt.Sprintf("protocol version %d is not supported; this peer speaks version %d", m.V, Version)}
+	}
+	if err := m.validate(); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+// Encode renders a message, stamping the protocol version.
+func Encode(m Message) ([]byte, error) {
+	m.V = Version
+	return json.Marshal(m)
+}
+
+func (m *Message) validate() error {
+	switch m.Type {
+	case TypeHello, TypeWelcome, TypeError:
+		return nil
+	case TypeCall:
+		if m.Callback == "" {
+			return badMessage("a call needs a callback id")
+		}
+		if m.Req == 0 {
+			return badMessage("a call needs a non-zero req number")
+		}
+		if err := validateProps("inputs", m.Inputs); err != nil {
+			return err
+		}
+		return validateProps("states", m.States)
+	case TypeCancel:
+		if m.Job == "" {
+			return badMessage("a cancel needs a job id")
+		}
+		return nil
+	case TypeJob, TypeProgress, TypeProps:
+		if m.Job == "" {
+			return badMessage(string(m.Type) + " needs a job id")
+		}
+		return validateProps("props", m.Props)
+	case TypeResult:
+		if m.Req == 0 && m.Job == "" {
+			return badMessage("a result needs a req number or a job id")
+		}
+		return validateProps("props", m.Props)
+	case "":
+		return badMessage(`the "type" field is missing`)
+	default:
+		return badMessage(fmt.Sprintf("unknown message type %q", m.Type))
+	}
+}
+
+// validateProps checks that every prop names a component and a property.
+func validateProps(field string, props []PropValue) error {
+	for i, p := range props {
+		if p.ID == "" || p.Prop == "" {
+			return badMessage(fmt.Sprintf("%s[%d] needs both an id and a prop", field, i))
+		}
+	}
+	return nil
+}
+
+func badMessage(msg string) *Error { return &Error{Code: CodeBadMessage, Message: msg} }

@@ -1,0 +1,135 @@
+// Package protocol defines the messages that cross longcall's websocket, in
+// both directions. docs/PROTOCOL.md describes them for people; this file is the
+// source of truth for code. The package has no dependencies beyond the standard
+// library, so it compiles into the WebAssembly client as well as the server.
+package protocol
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Version is the protocol version carried in every message's "v" field. A peer
+// that receives another version answers with an error and closes.
+const Version = 1
+
+// Path is where the server mounts the websocket endpoint.
+const Path = "/_longcall/ws"
+
+// Type names a message's kind.
+type Type string
+
+// Client → server.
+const (
+	TypeHello  Type = "hello"  // first message: opens or resumes a session
+	TypeCall   Type = "call"   // run a callback with these inputs
+	TypeCancel Type = "cancel" // cancel a background job of this session
+)
+
+// Server → client.
+const (
+	TypeWelcome  Type = "welcome"  // the session token, in answer to hello
+	TypeJob      Type = "job"      // a background job was accepted (queued or running)
+	TypeProgress Type = "progress" // progress props of a running job
+	TypeProps    Type = "props"    // props set by a job or callback outside its outputs
+	TypeResult   Type = "result"   // a call or job ended; Status says how
+	TypeError    Type = "error"    // a message could not be served
+)
+
+// Status says how a call or job ended.
+type Status string
+
+const (
+	StatusOK        Status = "ok"        // outputs in Props (those not updated are absent)
+	StatusPrevented Status = "prevented" // the handler prevented the update
+	StatusCancelled Status = "cancelled" // cancelled or superseded
+	StatusError     Status = "error"     // Error says why
+)
+
+// PropID names one property of one component, as Dash's "id.prop".
+type PropID struct {
+	ID   string `json:"id"`
+	Prop string `json:"prop"`
+}
+
+// String returns the Dash-style "id.prop" form used in messages for people.
+func (p PropID) String() string { return p.ID + "." + p.Prop }
+
+// PropValue is a prop with its JSON value. A nil Value means JSON null.
+type PropValue struct {
+	ID    string          `json:"id"`
+	Prop  string          `json:"prop"`
+	Value json.RawMessage `json:"value"`
+}
+
+// PropID returns the prop the value belongs to.
+func (p PropValue) PropID() PropID { return PropID{ID: p.ID, Prop: p.Prop} }
+
+// Message is every message of the protocol: Type says which fields matter.
+// One flat struct keeps decoding a single step, which keeps the decoder small
+// enough to fuzz thoroughly.
+type Message struct {
+	V    int  `json:"v"`
+	Type Type `json:"type"`
+
+	// Req is the client's number for a call; the server echoes it in every
+	// message about that call, so the client can tell a stale answer.
+	Req uint64 `json:"req,omitempty"`
+
+	Session  string `json:"session,omitempty"`  // hello (to resume), welcome
+	Callback string `json:"callback,omitempty"` // call, job, result, error
+	Job      string `json:"job,omitempty"`      // job, progress, props, result, cancel
+
+	Inputs    []PropValue `json:"inputs,omitempty"`    // call
+	States    []PropValue `json:"states,omitempty"`    // call
+	Triggered []PropID    `json:"triggered,omitempty"` // call: the inputs whose change fired it
+
+	Props  []PropValue `json:"props,omitempty"`  // progress, props, result
+	State  JobState    `json:"state,omitempty"`  // job
+	Status Status      `json:"status,omitempty"` // result
+	Error  *Error      `json:"error,omitempty"`  // result with StatusError, error
+}
+
+// JobState is where an accepted job is.
+type JobState string
+
+const (
+	JobQueued  JobState = "queued"
+	JobRunning JobState = "running"
+)
+
+// Error is a problem reported to the client. Code is stable for programs;
+// Message is for people and names what to fix.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Error codes.
+const (
+	CodeBadMessage      = "bad_message"      // not JSON, or not a message of this protocol
+	CodeVersion         = "version"          // unsupported protocol version
+	CodeUnknownCallback = "unknown_callback" // no callback with that id
+	CodeBadInput        = "bad_input"        // an input or state has the wrong type
+	CodeHandler         = "handler"          // the handler returned an error
+	CodePanic           = "panic"            // the handler panicked
+	CodeUnknownJob      = "unknown_job"      // no such job in this session
+	CodeBusy            = "busy"             // the queue is full; try again later
+	CodeTimeout         = "timeout"          // the job ran past its timeout
+	CodeInternal        = "internal"         // a server fault; the server keeps serving
+)
+
+// JoinIDs renders prop ids as Dash does for callback identities:
+// "a.b" for one, "..a.b...c.d.." for several.
+func JoinIDs(props []PropID) string {
+	if len(props) == 1 {
+		return props[0].String()
+	}
+	parts := make([]string, len(props))
+	for i, p := range props {
+		parts[i] = p.String()
+	}
+	return ".." + strings.Join(parts, "...") + ".."
+}

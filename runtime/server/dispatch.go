@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// dispatch serves one decoded client message.
+func (s *Server) dispatch(sess *session, m protocol.Message) {
+	switch m.Type {
+	case protocol.TypeCall:
+		s.call(sess, m)
+	case protocol.TypeCancel:
+		s.cancel(sess, m)
+	case protocol.TypeHello:
+		sess.send(errorMessage(0, "", &protocol.Error{Code: protocol.CodeBadMessage, Message: "hello is only valid as the first message"}))
+	default:
+		sess.send(errorMessage(m.Req, m.Callback, &protocol.Error{Code: protocol.CodeBadMessage, Message: fmt.Sprintf("%s is not a message a client sends", m.Type)}))
+	}
+}
+
+func (s *Server) call(sess *session, m protocol.Message) {
+	cb, ok := runtime.Lookup(m.Callback)
+	if !ok {
+		s.log.Warn("call of unknown callback", "session", sess.short(), "callback", m.Callback)
+		sess.send(errorMessage(m.Req, m.Callback, &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server; is the page older than the server?", m.Callback)}))
+		return
+	}
+	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered}
+	if !cb.Spec().Background {
+		go s.runNow(sess, cb, m.Req, req)
+		return
+	}
+	s.submit(sess, cb, m.Req, req)
+}
+
+// runNow runs an ordinary callback at once, off the reader goroutine so that
+// a slow handler does not hold up the session's other messages.
+func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req runtime.Request) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-sess.closedCh:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	res := cb.Invoke(ctx, req, nil)
+	s.logResult(sess, cb.ID(), res)
+	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
+}
+
+func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, req runtime.Request) {
+	manager := s.cfg.Managers[cb.Spec().Manager]
+	if manager == nil {
+		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{
+			Status: protocol.StatusError,
+			Err:    &protocol.Error{Code: protocol.CodeInternal, Message: fmt.Sprintf("callback %s names manager %q, which this server does not have", cb.ID(), cb.Spec().Manager)},
+		}))
+		return
+	}
+	job := jobs.Job{
+		ID:       jobs.NewID(),
+		Callback: cb.ID(),
+		Session:  sess.token,
+		Key:      sess.token + "\x00" + cb.ID(),
+		Request:  req,
+	}
+	// Track before submitting: the manager delivers Queued during Submit.
+	sess.track(job.ID, jobRef{req: reqNo, callback: cb.ID(), manager: manager})
+	sink := jobs.SinkFunc(func(e jobs.Event) {
+		if e.Kind == jobs.Finished {
+			s.logResult(sess, cb.ID(), *e.Result)
+		}
+		sess.outbox.Deliver(e)
+	})
+	if err := manager.Submit(context.Background(), job, sink); err != nil {
+		sess.forget(job.ID)
+		code := protocol.CodeInternal
+		if errors.Is(err, jobs.ErrBusy) || errors.Is(err, jobs.ErrClosed) {
+			code = protocol.CodeBusy
+		}
+		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{
+			Status: protocol.StatusError,
+			Err:    &protocol.Error{Code: code, Message: fmt.Sprintf("callback %s could not start: %v", cb.ID(), err)},
+		}))
+	}
+}
+
+// cancel cancels a job of this session. A job id of another session is
+// refused exactly as an unknown one, so that the answer tells nothing.
+func (s *Server) cancel(sess *session, m protocol.Message) {
+	id := jobs.ID(m.Job)
+	ref, ok := sess.job(id)
+	if !ok {
+		s.log.Warn("cancel of a job not in this session", "session", sess.short(), "job", m.Job)
+		sess.send(errorMessage(m.Req, m.Callback, &protocol.Error{Code: protocol.CodeUnknownJob, Message: "no running job with that id in this session"}))
+		return
+	}
+	ref.manager.Cancel(id)
+}
+
+func (s *Server) logResult(sess *session, callback string, res runtime.Result) {
+	switch res.Status {
+	case protocol.StatusError:
+		attrs := []any{"session", sess.short(), "callback", callback, "code", res.Err.Code, "err", res.Err.Message}
+		if res.Stack != nil {
+			attrs = append(attrs, "stack", string(res.Stack))
+		}
+		s.log.Error("callback failed", attrs...)
+	default:
+		s.log.Debug("callback ended", "session", sess.short(), "callback", callback, "status", res.Status)
+	}
+}

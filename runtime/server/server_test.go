@@ -1,0 +1,154 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/client"
+	"github.com/longcall/longcall/runtime/protocol"
+	"github.com/longcall/longcall/runtime/server"
+)
+
+// The test dashboard: a background callback with progress, running and cancel
+// bindings whose handler waits on a channel the test controls, and an
+// ordinary callback that echoes or fails.
+var (
+	testDash = runtime.NewDashboard("servertest")
+
+	button   = runtime.NewProp[int]("button", "n_clicks")
+	cancelBt = runtime.NewProp[int]("cancel", "n_clicks")
+	out      = runtime.NewProp[string]("out", "children")
+	disabled = runtime.NewProp[bool]("button", "disabled")
+	bar      = runtime.NewProp[int]("bar", "value")
+
+	echoIn  = runtime.NewProp[string]("echo_in", "value")
+	echoOut = runtime.NewProp[string]("echo_out", "children")
+
+	release = make(chan struct{}, 100)
+
+	longJob = testDash.Callback(
+		runtime.Outputs(out), runtime.Inputs(button),
+		runtime.Background(),
+		runtime.Running(disabled, true, false),
+		runtime.Cancel(cancelBt),
+		runtime.Progress(bar),
+		runtime.ProgressDefault(bar.Is(-1)),
+		runtime.PreventInitialCall(),
+	).Handle(func(call *runtime.Call) error {
+		n := button.Get(call)
+		if err := call.Progress(bar.Is(n)); err != nil {
+			return err
+		}
+		select {
+		case <-release:
+		case <-call.Context().Done():
+			return call.Context().Err()
+		}
+		out.Set(call, "done "+string(rune('0'+n)))
+		return nil
+	})
+
+	echo = testDash.Callback(
+		runtime.Outputs(echoOut), runtime.Inputs(echoIn),
+	).Handle(func(call *runtime.Call) error {
+		v := echoIn.Get(call)
+		switch v {
+		case "panic":
+			panic("boom")
+		case "fail":
+			return errors.New("no good")
+		}
+		echoOut.Set(call, strings.ToUpper(v))
+		return nil
+	})
+)
+
+func startServer(t *testing.T) string {
+	t.Helper()
+	srv := server.New(server.Config{Managers: map[string]jobs.Manager{"": jobs.NewInProcess(jobs.Workers(4))}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "ws://" + ln.Addr().String() + protocol.Path
+}
+
+// page is a native client of the test dashboard.
+type page struct {
+	*client.Client
+	conn *client.Conn
+}
+
+func open(t *testing.T, url string) *page {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	p := &page{}
+	p.conn = client.Dial(ctx, url, func(m protocol.Message) { p.Handle(m) }, nil)
+	p.Client = client.New(testDash, client.NewStore(), p.conn.Send)
+	p.Client.Start()
+	return p
+}
+
+// waitFor polls the store until prop holds want, or fails after a deadline.
+func (p *page) waitFor(t *testing.T, prop runtime.PropID, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if v, _ := p.Store().Get(prop); string(v) == want {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	v, _ := p.Store().Get(prop)
+	t.Fatalf("%s = %s, want %s", prop, v, want)
+}
+
+func set(p runtime.PropID, v any) protocol.PropValue {
+	raw, _ := json.Marshal(v)
+	return protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: raw}
+}
+
+func TestBackgroundCallbackRunsWithRunningAndProgress(t *testing.T) {
+	p := open(t, startServer(t))
+	p.Update(set(button.PropID(), 1))
+	p.waitFor(t, disabled.PropID(), "true")
+	p.waitFor(t, bar.PropID(), "1")
+	release <- struct{}{}
+	p.waitFor(t, out.PropID(), `"done 1"`)
+	p.waitFor(t, disabled.PropID(), "false")
+	p.waitFor(t, bar.PropID(), "-1") // back to the progress default
+}
+
+func TestCancelLeavesOutputsAndResetsRunning(t *testing.T) {
+	p := open(t, startServer(t))
+	p.Update(set(button.PropID(), 1))
+	p.waitFor(t, bar.PropID(), "1")
+	p.Update(set(cancelBt.PropID(), 1))
+	p.waitFor(t, disabled.PropID(), "false")
+	p.waitFor(t, bar.PropID(), "-1")
+	if v, ok := p.Store().Get(out.PropID()); ok {
+		t.Fatalf("output set to %s by a cancelled job", v)
+	}
+}
+
+func TestOrdinaryCallbackErrorsAndPanicsAreReported(t *testing.T) {
+	p := open(t, startServer(t))
+	p.waitFor(t, echoOut.PropID(), `""`) // the initial call
+	p.Update(set(echoIn.PropID(), "panic"))
+	p.waitFor(t, client.ErrorProp, `{"callback":"servertest:echo_out.children","code":"panic","message":"callback servertest:echo_out.children panicked: boom"}`)
+	p.Update(set(echoIn.PropID(), "hi"))
+	p.waitFor(t, echoOut.PropID(), `"HI"`) // the server kept serving
+	p.waitFor(t, client.ErrorProp, `null`)
+}

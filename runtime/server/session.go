@@ -1,0 +1,216 @@
+package server
+
+import (
+	"sync"
+	"time"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// session is one page's state on the server. It outlives its websocket: jobs
+// keep running and their events keep collecting while the page reconnects,
+// until the grace period ends.
+type session struct {
+	token  string
+	outbox *jobs.Outbox // job events, coalesced, held until written
+
+	mu       sync.Mutex
+	jobs     map[jobs.ID]jobRef // jobs whose Finished event is not yet written
+	direct   []protocol.Message // other messages (ordinary results, errors), in order
+	conn     *conn              // the attached connection; nil while detached
+	expiry   *time.Timer        // runs while detached
+	wake     chan struct{}      // signalled when direct gains a message
+	closedCh chan struct{}      // closed when the session ends
+}
+
+// jobRef is what the session remembers of one of its jobs.
+type jobRef struct {
+	req      uint64
+	callback string
+	manager  jobs.Manager
+}
+
+func newSession(token string) *session {
+	return &session{
+		token:    token,
+		outbox:   jobs.NewOutbox(),
+		jobs:     map[jobs.ID]jobRef{},
+		wake:     make(chan struct{}, 1),
+		closedCh: make(chan struct{}),
+	}
+}
+
+// short is the token's prefix, enough to follow a session in logs without
+// writing its secret there.
+func (s *session) short() string { return s.token[:8] }
+
+// send queues a message that is not a job event.
+func (s *session) send(m protocol.Message) {
+	s.mu.Lock()
+	s.direct = append(s.direct, m)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take returns everything waiting to be written, in order: messages returned
+// by a failed write first, then direct messages, then job events.
+func (s *session) take() []protocol.Message {
+	events := s.outbox.Take()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.direct
+	s.direct = nil
+	for _, e := range events {
+		ref, ok := s.jobs[e.Job]
+		if !ok {
+			continue // a job this session no longer tracks
+		}
+		if e.Kind == jobs.Finished {
+			delete(s.jobs, e.Job)
+		}
+		out = append(out, eventMessage(e, ref))
+	}
+	return out
+}
+
+// giveBack puts unwritten messages in front, so a failed write loses nothing.
+func (s *session) giveBack(msgs []protocol.Message) {
+	if len(msgs) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.direct = append(msgs, s.direct...)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *session) track(id jobs.ID, ref jobRef) {
+	s.mu.Lock()
+	s.jobs[id] = ref
+	s.mu.Unlock()
+}
+
+func (s *session) forget(id jobs.ID) {
+	s.mu.Lock()
+	delete(s.jobs, id)
+	s.mu.Unlock()
+}
+
+func (s *session) job(id jobs.ID) (jobRef, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ref, ok := s.jobs[id]
+	return ref, ok
+}
+
+func (s *session) unfinished() map[jobs.ID]jobRef {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[jobs.ID]jobRef, len(s.jobs))
+	for id, ref := range s.jobs {
+		out[id] = ref
+	}
+	return out
+}
+
+// hub holds the live sessions.
+type hub struct {
+	grace  time.Duration
+	expire func(*session)
+
+	mu       sync.Mutex
+	sessions map[string]*session
+}
+
+func newHub(grace time.Duration, expire func(*session)) *hub {
+	return &hub{grace: grace, expire: expire, sessions: map[string]*session{}}
+}
+
+// attach binds c to the session with token, or to a new session when the
+// token is empty or unknown (expired, or issued by a server since restarted).
+// A connection already attached to that session is closed: one page, one
+// socket.
+func (h *hub) attach(token string, c *conn) *session {
+	h.mu.Lock()
+	s := h.sessions[token]
+	if s == nil {
+		s = newSession(jobs.NewToken())
+		h.sessions[s.token] = s
+	}
+	h.mu.Unlock()
+
+	s.mu.Lock()
+	old := s.conn
+	s.conn = c
+	if s.expiry != nil {
+		s.expiry.Stop()
+		s.expiry = nil
+	}
+	s.mu.Unlock()
+	if old != nil {
+		old.close("replaced by a newer connection of the same session")
+	}
+	return s
+}
+
+// detach unbinds c and starts the session's grace period.
+func (h *hub) detach(s *session, c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn != c {
+		return
+	}
+	s.conn = nil
+	s.expiry = time.AfterFunc(h.grace, func() { h.end(s, true) })
+}
+
+// end removes a session; when onlyIfDetached, a session re-attached since
+// is kept.
+func (h *hub) end(s *session, onlyIfDetached bool) {
+	s.mu.Lock()
+	if onlyIfDetached && s.conn != nil {
+		s.mu.Unlock()
+		return
+	}
+	c := s.conn
+	s.mu.Unlock()
+
+	h.mu.Lock()
+	if h.sessions[s.token] != s {
+		h.mu.Unlock()
+		return
+	}
+	delete(h.sessions, s.token)
+	h.mu.Unlock()
+
+	close(s.closedCh)
+	if c != nil {
+		c.close("server shutting down")
+	}
+	h.expire(s)
+}
+
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	all := make([]*session, 0, len(h.sessions))
+	for _, s := range h.sessions {
+		all = append(all, s)
+	}
+	h.mu.Unlock()
+	for _, s := range all {
+		h.end(s, false)
+	}
+}
+
+func (h *hub) len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.sessions)
+}

@@ -1,0 +1,54 @@
+package runtime
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Spec is what both sides know of a callback: its dependencies and options.
+// The browser acts on it; the server checks calls against it.
+type Spec struct {
+	ID       string
+	Outputs  []PropID
+	Inputs   []PropID
+	States   []PropID
+	Running  []RunningValue
+	Cancel   []PropID
+	Progress []PropID
+	// ProgressDefault holds, per Progress prop, the value it takes while the
+	// callback is not running. A nil entry means JSON null, as in Dash.
+	ProgressDefault []json.RawMessage
+
+	Background         bool
+	PreventInitialCall bool
+	// Manager names the jobs.Manager that runs the callback; empty means the
+	// dashboard's, or else the server's default.
+	Manager string
+	// Timeout bounds a background job's run; zero means no limit.
+	Timeout time.Duration
+
+	pendingDefaults map[PropID]json.RawMessage
+}
+
+// RunningValue is one Running binding: the prop's value while the callback
+// runs, and after it ends for any reason.
+type RunningValue struct {
+	Prop   PropID
+	During json.RawMessage
+	After  json.RawMessage
+}
+
+// IsInput reports whether p is one of the callback's inputs.
+func (s *Spec) IsInput(p PropID) bool { return contains(s.Inputs, p) }
+
+// IsCancel reports whether a change of p cancels the callback's job.
+func (s *Spec) IsCancel(p PropID) bool { return contains(s.Cancel, p) }
+
+func contains(props []PropID, p PropID) bool {
+	for _, q := range props {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
