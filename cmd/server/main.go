@@ -1,0 +1,63 @@
+// Command server runs the longcall demo dashboard: it serves the go-app pages
+// and assets, the callback websocket, and runs background jobs.
+//
+//	go run ./cmd/server            # builds web/app.wasm, serves on 127.0.0.1:8000
+//	go run ./cmd/server -addr :9000 -workers 64
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, func(url string) { fmt.Printf("longcall demo dashboard: %s\n", url) }); err != nil {
+		slog.Error("server failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+// config is the server's command line.
+type config struct {
+	addr     string
+	role     string
+	workers  int
+	build    bool
+	grace    time.Duration
+	logLevel slog.Level
+}
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8000", "address to listen on")
+	fs.StringVar(&cfg.role, "role", "all", "what this process does: all (serve pages and run jobs)")
+	fs.IntVar(&cfg.workers, "workers", 128, "in-process jobs that may run at once")
+	fs.BoolVar(&cfg.build, "build", true, "build web/app.wasm and install npm assets before serving (ignored in an embedded build)")
+	fs.DurationVar(&cfg.grace, "shutdown-grace", 10*time.Second, "on SIGTERM, how long running jobs may finish")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return cfg, fmt.Errorf("-log-level: %w", err)
+	}
+	if cfg.role != "all" {
+		return cfg, errors.New("-role: only \"all\" is available; web and worker roles come with the Redis manager")
+	}
+	return cfg, nil
+}

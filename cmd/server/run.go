@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime/protocol"
+	"github.com/longcall/longcall/runtime/server"
+	"github.com/longcall/longcall/ui"
+	"github.com/longcall/longcall/ui/examples"
+	"github.com/longcall/longcall/web"
+)
+
+// run serves until ctx ends, then shuts down: running jobs get cfg.grace to
+// finish. ready hears the URL once the listener is up.
+func run(ctx context.Context, cfg config, ready func(url string)) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	files, err := assetFiles(ctx, cfg.build)
+	if err != nil {
+		return err
+	}
+	assets, err := web.Load(files)
+	if err != nil {
+		return err
+	}
+
+	manager := jobs.NewInProcess(jobs.Workers(cfg.workers))
+	callbacks := server.New(server.Config{
+		Managers: map[string]jobs.Manager{"": manager, examples.Manager: manager},
+		Logger:   log,
+	})
+	examples.Routes()
+
+	mux := http.NewServeMux()
+	mux.Handle(protocol.Path, callbacks)
+	mux.Handle("/", pages(assets))
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	ready("http://" + ln.Addr().String())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.grace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
+	defer cancel()
+	jobsErr := manager.Shutdown(shutdownCtx)
+	callbacks.Shutdown(shutdownCtx)
+	httpErr := hs.Shutdown(shutdownCtx)
+	if errors.Is(httpErr, http.ErrServerClosed) {
+		httpErr = nil
+	}
+	return errors.Join(jobsErr, httpErr)
+}
+
+// pages is go-app's handler: the pages, the PWA files, and /web/ assets.
+func pages(assets *web.Assets) http.Handler {
+	return &app.Handler{
+		Name:        "longcall",
+		ShortName:   "longcall",
+		Title:       "longcall — background callbacks for Go dashboards",
+		Description: "Long jobs behind a dashboard: progress, cancel and results pushed over one websocket.",
+		Icon: app.Icon{
+			Default:  "/web/icons/icon-192.png",
+			Large:    "/web/icons/icon-512.png",
+			Maskable: "/web/icons/icon-maskable-512.png",
+			SVG:      "/web/icons/icon.svg",
+		},
+		BackgroundColor:   "#1f2a44",
+		ThemeColor:        "#1f2a44",
+		Styles:            []string{"/web/app.css"},
+		Scripts:           []string{ui.PlotlyScript},
+		Resources:         assets,
+		Version:           assets.Version(),
+		WasmContentLength: fmt.Sprint(assets.WasmSize()),
+	}
+}
+
+// assetFiles returns web/: embedded in a production build, else on disk,
+// built first when build is set.
+func assetFiles(ctx context.Context, build bool) (fs.FS, error) {
+	if files := web.Embedded(); files != nil {
+		return files, nil
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	if build {
+		if err := buildAssets(ctx, root); err != nil {
+			return nil, err
+		}
+	}
+	return os.DirFS(root + "/web"), nil
+}

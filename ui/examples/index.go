@@ -1,0 +1,58 @@
+package examples
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Example is one demo page.
+type Example struct {
+	Path, Title, About string
+	page               func() app.Composer
+}
+
+// All lists the demo pages in the seed's order.
+var All = []Example{
+	{"/examples/simple", "Simple background callback", "A job runs for 2 s and reports how often the button was clicked.", func() app.Composer { return &simplePage{} }},
+	{"/examples/disable", "Disable the button while running", "A running binding disables Run Job! while the job runs.", func() app.Composer { return &disablePage{} }},
+	{"/examples/cancel", "Cancelable callback", "Cancel Running Job! cancels the job; the paragraph keeps its text.", func() app.Composer { return &cancelPage{} }},
+	{"/examples/progress", "Progress bar", "The job reports progress 0..5; the bar shows it while the paragraph hides.", func() app.Composer { return &progressPage{} }},
+	{"/examples/graph", "Progress as a chart", "Progress drawn as a Plotly bar that grows, then returns to the empty chart.", func() app.Composer { return &graphPage{} }},
+}
+
+// Routes registers the index and every example with go-app. Both binaries
+// call it: the server to render pages, the browser to run them.
+func Routes() {
+	app.Route("/", func() app.Composer { return &indexPage{} })
+	for _, e := range All {
+		app.Route(e.Path, e.page)
+	}
+}
+
+type indexPage struct{ app.Compo }
+
+func (p *indexPage) Render() app.UI {
+	return app.Main().Class("longcall-page").Body(
+		app.H1().Text("longcall"),
+		app.P().Text("Background callbacks for Go dashboards: the five examples of Dash's background-callback guide."),
+		app.Ol().Body(app.Range(All).Slice(func(i int) app.UI {
+			e := All[i]
+			return app.Li().Body(
+				app.A().Href(e.Path).Text(e.Title),
+				app.Span().Text(" — "+e.About),
+			)
+		})),
+	)
+}
+
+// frame gives an example page its heading and a way back.
+func frame(title string, body app.UI) app.UI {
+	return app.Main().Class("longcall-page").Body(
+		app.Nav().Body(app.A().Href("/").Text("← All examples")),
+		app.H1().Text(title),
+		body,
+	)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,79 @@
+// Package ui binds go-app components to longcall's callback runtime: each
+// bound element renders from the page's prop store and writes its events
+// (n_clicks, …) back into it, and Dashboard is the root that owns the store,
+// the dispatcher and the websocket of the page.
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"sync/atomic"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/client"
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// page is the dashboard shown in the browser: its store and dispatcher.
+type page struct {
+	store  *client.Store
+	client *client.Client
+}
+
+var (
+	// active is the page on screen; nil on the server, where components
+	// render their declared initial props.
+	active atomic.Pointer[page]
+
+	connOnce sync.Once
+	conn     *client.Conn
+)
+
+// activate makes a fresh page for dash the one on screen, and connects the
+// app's one websocket on first use. Messages for callbacks of a page left
+// behind find no flight in the new page's client and are dropped there.
+func activate(dash *runtime.Dashboard) *page {
+	connOnce.Do(func() {
+		conn = client.Dial(context.Background(), socketURL(), func(m protocol.Message) {
+			if p := active.Load(); p != nil {
+				p.client.Handle(m)
+			}
+		}, func(status string) {
+			if p := active.Load(); p != nil {
+				raw, _ := json.Marshal(status)
+				p.store.Set(protocol.PropValue{ID: client.StatusProp.ID, Prop: client.StatusProp.Prop, Value: raw})
+			}
+		})
+	})
+	p := &page{store: client.NewStore()}
+	p.client = client.New(dash, p.store, conn.Send)
+	active.Store(p)
+	return p
+}
+
+// socketURL is the websocket endpoint on the page's own origin.
+func socketURL() string {
+	loc := app.Window().Get("location")
+	scheme := "ws://"
+	if loc.Get("protocol").String() == "https:" {
+		scheme = "wss://"
+	}
+	return scheme + loc.Get("host").String() + protocol.Path
+}
+
+// update sets a prop from a page event and runs what depends on it.
+func update(id, prop string, v any) {
+	p := active.Load()
+	if p == nil {
+		return
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		app.Logf("longcall: %s.%s: %v", id, prop, err)
+		return
+	}
+	p.client.Update(protocol.PropValue{ID: id, Prop: prop, Value: raw})
+}
