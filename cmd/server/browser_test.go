@@ -255,3 +255,22 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestErrorsShowInThePage(t *testing.T) {
+	ctx := tab(t, "/examples/errors")
+	const errorText = `(document.querySelector('#longcall-error')?.textContent ?? '')`
+
+	click(t, ctx, "#fail_button")
+	waitJS(t, ctx, errorText+`.includes('errors:fail_output.children') && `+errorText+`.includes('the data source refused attempt 1')`)
+	waitJS(t, ctx, `!document.querySelector('#fail_button').disabled`) // running reverted on error
+	if got := evalJS[string](t, ctx, `document.querySelector('#fail_output').textContent`); got != "Not run" {
+		t.Fatalf("a failed job changed its output to %q", got)
+	}
+
+	click(t, ctx, "#panic_button")
+	waitJS(t, ctx, errorText+`.includes('errors:panic_output.children') && `+errorText+`.includes('panicked')`)
+
+	// The server survived both and keeps serving.
+	click(t, ctx, "#healthy_button")
+	waitJS(t, ctx, `document.querySelector('#healthy_output').textContent === 'Worked 1 times'`)
+}

@@ -71,7 +71,7 @@ var (
 	})
 )
 
-func startServer(t *testing.T) string {
+func startServer(t testing.TB) string {
 	t.Helper()
 	srv := server.New(server.Config{Managers: map[string]jobs.Manager{"": jobs.NewInProcess(jobs.Workers(4))}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

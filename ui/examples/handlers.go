@@ -4,6 +4,7 @@ package examples
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -18,6 +19,19 @@ func init() {
 	cancelUpdate.Handle(updateClicks)
 	progressUpdate.Handle(updateProgress)
 	graphUpdate.Handle(updateGraph)
+
+	failingJob.Handle(func(call *runtime.Call) error {
+		return fmt.Errorf("the data source refused attempt %d", failClicks.Get(call))
+	})
+	panickingCallback.Handle(func(call *runtime.Call) error {
+		var missing map[string]int
+		missing["key"]++ // a nil map write: a real bug, recovered by the runtime
+		return nil
+	})
+	healthyCallback.Handle(func(call *runtime.Call) error {
+		healthyOut.Set(call, fmt.Sprintf("Worked %d times", healthyClicks.Get(call)))
+		return nil
+	})
 }
 
 // updateClicks is examples 1–3: a 2 s job.

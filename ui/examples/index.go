@@ -19,6 +19,7 @@ var All = []Example{
 	{"/examples/cancel", "Cancelable callback", "Cancel Running Job! cancels the job; the paragraph keeps its text.", func() app.Composer { return &cancelPage{} }},
 	{"/examples/progress", "Progress bar", "The job reports progress 0..5; the bar shows it while the paragraph hides.", func() app.Composer { return &progressPage{} }},
 	{"/examples/graph", "Progress as a chart", "Progress drawn as a Plotly bar that grows, then returns to the empty chart.", func() app.Composer { return &graphPage{} }},
+	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", func() app.Composer { return &errorsPage{} }},
 }
 
 // Routes registers the index and every example with go-app. Both binaries
