@@ -37,21 +37,34 @@ var (
 // behind find no flight in the new page's client and are dropped there.
 func activate(dash *runtime.Dashboard) *page {
 	connOnce.Do(func() {
-		conn = client.Dial(context.Background(), socketURL(), func(m protocol.Message) {
-			if p := active.Load(); p != nil {
-				p.client.Handle(m)
-			}
-		}, func(status string) {
-			if p := active.Load(); p != nil {
-				raw, _ := json.Marshal(status)
-				p.store.Set(protocol.PropValue{ID: client.StatusProp.ID, Prop: client.StatusProp.Prop, Value: raw})
-			}
-		})
+		conn = client.Dial(context.Background(), socketURL(), activePeer{})
 	})
 	p := &page{store: client.NewStore()}
 	p.client = client.New(dash, p.store, conn.Send)
+	p.client.Status(conn.Status())
 	active.Store(p)
 	return p
+}
+
+// activePeer routes the app's one connection to the page on screen.
+type activePeer struct{}
+
+func (activePeer) Handle(m protocol.Message) {
+	if p := active.Load(); p != nil {
+		p.client.Handle(m)
+	}
+}
+
+func (activePeer) Status(s string) {
+	if p := active.Load(); p != nil {
+		p.client.Status(s)
+	}
+}
+
+func (activePeer) SessionLost(unsent map[uint64]bool) {
+	if p := active.Load(); p != nil {
+		p.client.SessionLost(unsent)
+	}
 }
 
 // socketURL is the websocket endpoint on the page's own origin.

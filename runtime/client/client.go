@@ -74,6 +74,34 @@ func (c *Client) Update(values ...protocol.PropValue) {
 	c.react(c.store.Set(values...))
 }
 
+// Status implements Peer: it keeps the connection's state in StatusProp.
+func (c *Client) Status(status string) {
+	raw, _ := json.Marshal(status)
+	c.store.Set(protocol.PropValue{ID: StatusProp.ID, Prop: StatusProp.Prop, Value: raw})
+}
+
+// SessionLost implements Peer: calls the server can no longer answer end
+// with an error, so their running props are reset and the user can retry.
+func (c *Client) SessionLost(unsent map[uint64]bool) {
+	c.mu.Lock()
+	var lost []*flight
+	for _, f := range c.flights {
+		if !unsent[f.req] {
+			lost = append(lost, f)
+		}
+	}
+	c.mu.Unlock()
+	for _, f := range lost {
+		c.finish(protocol.Message{Req: f.req, Callback: f.spec.ID}, protocol.StatusError, nil, &protocol.Error{
+			Code:    CodeSessionLost,
+			Message: "the server restarted or forgot this page's session while the call ran; run it again",
+		})
+	}
+}
+
+// CodeSessionLost is the error code of calls ended by SessionLost.
+const CodeSessionLost = "session_lost"
+
 // Busy reports whether the callback has a call in flight.
 func (c *Client) Busy(callback string) bool {
 	c.mu.Lock()

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
@@ -24,32 +24,41 @@ const (
 // maxMessage bounds one incoming message; figures can be large.
 const maxMessage = 64 << 20
 
+// Peer is what a Conn reports to: a Client, or whatever routes to one.
+type Peer interface {
+	// Handle receives every server message after welcome, on one goroutine.
+	Handle(protocol.Message)
+	// Status hears the connection's state: StatusConnecting, StatusOnline or
+	// StatusOffline.
+	Status(string)
+	// SessionLost says the server no longer knew the session on reconnect (it
+	// restarted, or the grace period ran out): calls sent before, other than
+	// the unsent ones listed by req, will never be answered.
+	SessionLost(unsent map[uint64]bool)
+}
+
 // Conn is the page's one websocket to the server. It says hello with the
 // session token it was given before, so that a reconnect resumes the same
 // session and its jobs; it reconnects with backoff and jitter; and messages
 // sent while it is down wait and go out, in order, once it is back.
 type Conn struct {
 	url     string
-	handle  func(protocol.Message)
-	status  func(string)
+	peer    Peer
 	session string
 
 	mu      sync.Mutex
 	ws      *websocket.Conn
 	pending []protocol.Message
+	status  string
 
 	welcomed chan struct{}
 	once     sync.Once
 }
 
 // Dial starts connecting to url (ws:// or wss://) and keeps the connection up
-// until ctx ends. handle receives every server message on one goroutine;
-// status, which may be nil, hears the connection's state.
-func Dial(ctx context.Context, url string, handle func(protocol.Message), status func(string)) *Conn {
-	if status == nil {
-		status = func(string) {}
-	}
-	c := &Conn{url: url, handle: handle, status: status, welcomed: make(chan struct{})}
+// until ctx ends, reporting to peer.
+func Dial(ctx context.Context, url string, peer Peer) *Conn {
+	c := &Conn{url: url, peer: peer, welcomed: make(chan struct{})}
 	go c.run(ctx)
 	return c
 }
@@ -59,6 +68,20 @@ func (c *Conn) Session() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.session
+}
+
+// Status returns the connection's state, as last told to the peer.
+func (c *Conn) Status() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status
+}
+
+func (c *Conn) setStatus(s string) {
+	c.mu.Lock()
+	c.status = s
+	c.mu.Unlock()
+	c.peer.Status(s)
 }
 
 // Welcomed is closed after the first welcome from the server.
@@ -80,7 +103,7 @@ func (c *Conn) Send(m protocol.Message) {
 func (c *Conn) run(ctx context.Context) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		c.status(StatusConnecting)
+		c.setStatus(StatusConnecting)
 		err := c.connectOnce(ctx)
 		c.mu.Lock()
 		c.ws = nil
@@ -88,7 +111,7 @@ func (c *Conn) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		c.status(StatusOffline)
+		c.setStatus(StatusOffline)
 		if errors.Is(err, errWelcomed) {
 			backoff = 100 * time.Millisecond // it worked for a while: retry soon
 		}
@@ -127,14 +150,14 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 	if err := c.online(ws, welcome.Session); err != nil {
 		return err
 	}
-	c.status(StatusOnline)
+	c.setStatus(StatusOnline)
 	c.once.Do(func() { close(c.welcomed) })
 	for {
 		m, err := read(ctx, ws)
 		if err != nil {
 			return errors.Join(errWelcomed, err)
 		}
-		c.handle(m)
+		c.peer.Handle(m)
 	}
 }
 
@@ -142,6 +165,15 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 func (c *Conn) online(ws *websocket.Conn, session string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.session != "" && c.session != session {
+		unsent := map[uint64]bool{}
+		for _, m := range c.pending {
+			if m.Type == protocol.TypeCall {
+				unsent[m.Req] = true
+			}
+		}
+		c.peer.SessionLost(unsent)
+	}
 	c.session = session
 	for len(c.pending) > 0 {
 		if err := write(ws, c.pending[0]); err != nil {
@@ -168,9 +200,21 @@ func read(ctx context.Context, ws *websocket.Conn) (protocol.Message, error) {
 	if err != nil {
 		return protocol.Message{}, err
 	}
-	var m protocol.Message
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := protocol.Decode(data)
+	if err != nil {
+		// A server of another protocol version, or a broken one: reconnecting
+		// cannot help until the page is reloaded, but it does no harm either.
 		return protocol.Message{}, fmt.Errorf("decode server message: %w", err)
 	}
 	return m, nil
+}
+
+// Open connects a new Client of dash, with its own store, to the server at
+// url: the way to drive a server from Go (tests, benchmarks, load tools).
+// Call Start on the client for the initial calls, if wanted.
+func Open(ctx context.Context, url string, dash *runtime.Dashboard) (*Client, *Conn) {
+	var conn *Conn
+	c := New(dash, NewStore(), func(m protocol.Message) { conn.Send(m) })
+	conn = Dial(ctx, url, c)
+	return c, conn
 }

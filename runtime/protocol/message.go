@@ -31,7 +31,7 @@ const (
 	TypeWelcome  Type = "welcome"  // the session token, in answer to hello
 	TypeJob      Type = "job"      // a background job was accepted (queued or running)
 	TypeProgress Type = "progress" // progress props of a running job
-	TypeProps    Type = "props"    // props set by a job or callback outside its outputs
+	TypeProps    Type = "props"    // props a background job set outside its outputs (set_props)
 	TypeResult   Type = "result"   // a call or job ended; Status says how
 	TypeError    Type = "error"    // a message could not be served
 )
@@ -77,7 +77,8 @@ type Message struct {
 	Req uint64 `json:"req,omitempty"`
 
 	Session  string `json:"session,omitempty"`  // hello (to resume), welcome
-	Callback string `json:"callback,omitempty"` // call, job, result, error
+	Resumed  bool   `json:"resumed,omitempty"`  // welcome: the hello's session was resumed
+	Callback string `json:"callback,omitempty"` // call, job, progress, props, result, error
 	Job      string `json:"job,omitempty"`      // job, progress, props, result, cancel
 
 	Inputs    []PropValue `json:"inputs,omitempty"`    // call

@@ -35,10 +35,8 @@ func BenchmarkBackgroundRoundTrip(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	var c *client.Client
-	conn := client.Dial(ctx, url, func(m protocol.Message) { c.Handle(m) }, nil)
-	store := client.NewStore()
-	c = client.New(benchDash, store, conn.Send)
+	c, conn := client.Open(ctx, url, benchDash)
+	store := c.Store()
 	<-conn.Welcomed()
 
 	got := make(chan struct{}, 1)

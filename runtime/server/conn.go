@@ -44,7 +44,8 @@ func (c *conn) serve() {
 	log := c.srv.log.With("session", c.sess.short(), "remote", c.remote)
 	log.Debug("session attached", "resumed", hello.Session == c.sess.token)
 
-	if err := c.write(protocol.Message{Type: protocol.TypeWelcome, Session: c.sess.token}); err != nil {
+	welcome := protocol.Message{Type: protocol.TypeWelcome, Session: c.sess.token, Resumed: hello.Session == c.sess.token}
+	if err := c.write(welcome); err != nil {
 		return
 	}
 	writerDone := make(chan struct{})
@@ -94,10 +95,13 @@ func (c *conn) readLoop() {
 			var perr *protocol.Error
 			errors.As(err, &perr)
 			c.srv.log.Warn("bad message", "session", c.sess.short(), "code", perr.Code, "err", perr.Message)
-			c.sess.send(errorMessage(m.Req, m.Callback, perr))
 			if perr.Code == protocol.CodeVersion {
+				// The close frame carries the reason: a queued error could
+				// lose the race with the close.
+				c.closeWith(websocket.CloseProtocolError, perr.Message)
 				return
 			}
+			c.sess.send(errorMessage(m.Req, m.Callback, perr))
 			continue
 		}
 		c.srv.dispatch(c.sess, m)
@@ -123,17 +127,11 @@ func (c *conn) writeLoop() {
 			continue
 		case <-c.sess.wake:
 		case <-c.sess.outbox.Pending():
-			if wait := c.srv.cfg.ProgressInterval - time.Since(lastProgress); wait > 0 && !c.sess.outbox.Urgent() && !c.hasDirect() {
-				pace.Reset(wait)
-				select {
-				case <-c.done:
-					return
-				case <-pace.C:
-				case <-c.sess.wake: // a direct message; send everything now
-				}
+			if !c.pace(lastProgress, pace) {
+				return
 			}
 		}
-		msgs := c.sess.take()
+		msgs := c.sess.take(c)
 		for i, m := range msgs {
 			if err := c.write(m); err != nil {
 				c.sess.giveBack(msgs[i:])
@@ -147,6 +145,29 @@ func (c *conn) writeLoop() {
 	}
 }
 
+// pace holds back a progress-only batch until ProgressInterval has passed
+// since the last progress write; anything else that arrives meanwhile ends the
+// wait. It reports false when the connection closed while waiting.
+func (c *conn) pace(lastProgress time.Time, timer *time.Timer) bool {
+	for {
+		wait := c.srv.cfg.ProgressInterval - time.Since(lastProgress)
+		if wait <= 0 || c.sess.outbox.Urgent() || c.hasDirect() {
+			return true
+		}
+		timer.Reset(wait)
+		select {
+		case <-c.done:
+			return false
+		case <-timer.C:
+			return true
+		case <-c.sess.wake:
+			return true
+		case <-c.sess.outbox.Pending():
+			timer.Stop() // more progress or an urgent event: look again
+		}
+	}
+}
+
 func (c *conn) hasDirect() bool {
 	c.sess.mu.Lock()
 	defer c.sess.mu.Unlock()
@@ -156,8 +177,15 @@ func (c *conn) hasDirect() bool {
 func (c *conn) write(m protocol.Message) error {
 	data, err := protocol.Encode(m)
 	if err != nil {
-		c.srv.log.Error("encode message", "type", m.Type, "err", err)
-		return nil // drop what cannot be encoded rather than the connection
+		// A value that does not encode must not leave its call unanswered.
+		c.srv.log.Error("encode message", "type", m.Type, "callback", m.Callback, "err", err)
+		data, err = protocol.Encode(protocol.Message{
+			Type: protocol.TypeResult, Req: m.Req, Callback: m.Callback, Job: m.Job, Status: protocol.StatusError,
+			Error: &protocol.Error{Code: protocol.CodeInternal, Message: "the server could not encode a " + string(m.Type) + " message: " + err.Error()},
+		})
+		if err != nil || (m.Req == 0 && m.Job == "") {
+			return nil
+		}
 	}
 	c.ws.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
 	return c.ws.WriteMessage(websocket.TextMessage, data)

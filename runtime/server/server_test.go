@@ -95,8 +95,7 @@ func open(t *testing.T, url string) *page {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	p := &page{}
-	p.conn = client.Dial(ctx, url, func(m protocol.Message) { p.Handle(m) }, nil)
-	p.Client = client.New(testDash, client.NewStore(), p.conn.Send)
+	p.Client, p.conn = client.Open(ctx, url, testDash)
 	p.Client.Start()
 	return p
 }

@@ -57,11 +57,16 @@ func (s *session) send(m protocol.Message) {
 }
 
 // take returns everything waiting to be written, in order: messages returned
-// by a failed write first, then direct messages, then job events.
-func (s *session) take() []protocol.Message {
-	events := s.outbox.Take()
+// by a failed write first, then direct messages, then job events. A
+// connection that has been replaced gets nothing, so what waits goes to the
+// page's newer connection.
+func (s *session) take(c *conn) []protocol.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.conn != c {
+		return nil
+	}
+	events := s.outbox.Take()
 	out := s.direct
 	s.direct = nil
 	for _, e := range events {
