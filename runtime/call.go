@@ -117,6 +117,12 @@ func (c *Call) setOutput(v Value) {
 		c.fail(fmt.Errorf("output %s of %s: %w", v.prop, c.callback, v.err))
 		return
 	}
+	for i := range c.outputs {
+		if c.outputs[i].PropID() == v.prop {
+			c.outputs[i] = v.wire() // set twice: the last value stands
+			return
+		}
+	}
 	c.outputs = append(c.outputs, v.wire())
 }
 

@@ -79,8 +79,8 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 		}
 	}()
 	err := cb.handler(call)
-	if err == nil {
-		err = call.err
+	if call.err != nil {
+		err = call.err // a bad input outranks whatever the handler made of its zero value
 	}
 	return call.result(err)
 }

@@ -75,13 +75,17 @@ func (d *Dashboard) Callback(opts ...Option) *Callback {
 		if other, dup := d.outputs[out]; dup {
 			panic(fmt.Sprintf("longcall: %s is an output of both %s and %s; a prop can have only one callback that sets it", out, other, spec.ID))
 		}
+	}
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := callbacks[spec.ID]; dup {
+		panic(fmt.Sprintf("longcall: two callbacks of dashboard %q are both named %s: callbacks without outputs need different inputs", d.name, spec.ID))
+	}
+	for _, out := range spec.Outputs {
 		d.outputs[out] = spec.ID
 	}
 	d.callbacks = append(d.callbacks, cb)
-
-	registryMu.Lock()
 	callbacks[spec.ID] = cb
-	registryMu.Unlock()
 	return cb
 }
 
@@ -117,11 +121,12 @@ func (s *Spec) finish(dashboard string) error {
 	if len(s.Inputs) == 0 {
 		return fmt.Errorf("a callback of dashboard %q has no inputs; give it Inputs(...)", dashboard)
 	}
-	named := s.Outputs
-	if len(named) == 0 {
-		named = s.Inputs
+	if len(s.Outputs) > 0 {
+		s.ID = dashboard + ":" + protocol.JoinIDs(s.Outputs)
+	} else {
+		// Named apart from output ids, which are unique per dashboard.
+		s.ID = dashboard + ":in(" + protocol.JoinIDs(s.Inputs) + ")"
 	}
-	s.ID = dashboard + ":" + protocol.JoinIDs(named)
 	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0) {
 		return fmt.Errorf("callback %s uses Running, Cancel or Progress, which need Background()", s.ID)
 	}

@@ -12,6 +12,9 @@ func Decode(data []byte) (Message, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return Message{}, &Error{Code: CodeBadMessage, Message: "message is not valid JSON for this protocol: " + err.Error()}
 	}
+	if m.V == 0 && m.Type == "" {
+		return m, badMessage(`not a protocol message: "v" and "type" are missing`)
+	}
 	if m.V != Version {
 		return m, &Error{Code: CodeVersion, Message: fmt.Sprintf("protocol version %d is not supported; this peer speaks version %d", m.V, Version)}
 	}
