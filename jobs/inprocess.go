@@ -20,26 +20,35 @@ type InProcess struct {
 	cfg   config
 	queue chan *task
 
-	mu     sync.Mutex
-	tasks  map[ID]*task     // queued and running
-	byKey  map[string]*task // the unfinished job of each supersede key
-	closed bool
+	mu      sync.Mutex
+	tasks   map[ID]*task     // queued and running
+	byKey   map[string]*task // the unfinished job of each supersede key
+	byIdem  map[string]*task // the unfinished job of each session's idempotency key
+	closed  bool
+	results *results // finished jobs, for pages that re-attach
 
 	workers sync.WaitGroup
 }
 
 // NewInProcess starts a manager with its workers. The defaults suit sleeping
-// or I/O-bound handlers: 128 workers and a queue of 4096 jobs.
+// or I/O-bound handlers: 128 workers, a queue of 4096 jobs, and finished
+// results kept 10 minutes for pages that re-attach.
 func NewInProcess(opts ...Option) *InProcess {
-	cfg := config{workers: 128, queueSize: 4096}
+	cfg := config{workers: 128, queueSize: 4096, resultTTL: 10 * time.Minute}
 	for _, o := range opts {
 		o(&cfg)
 	}
+	res, err := newResults(cfg.resultTTL)
+	if err != nil {
+		panic(err) // only for a config ristretto rejects, and ours is constant
+	}
 	m := &InProcess{
-		cfg:   cfg,
-		queue: make(chan *task, cfg.queueSize),
-		tasks: map[ID]*task{},
-		byKey: map[string]*task{},
+		cfg:     cfg,
+		queue:   make(chan *task, cfg.queueSize),
+		tasks:   map[ID]*task{},
+		byKey:   map[string]*task{},
+		byIdem:  map[string]*task{},
+		results: res,
 	}
 	m.workers.Add(cfg.workers)
 	for range cfg.workers {
@@ -49,27 +58,61 @@ func NewInProcess(opts ...Option) *InProcess {
 }
 
 // Submit implements Manager.
-func (m *InProcess) Submit(_ context.Context, job Job, sink Sink) error {
-	t := newTask(job, sink)
+func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) {
+	idem := idemKey(job)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return ErrClosed
+		return "", ErrClosed
+	}
+	if idem != "" {
+		if t := m.byIdem[idem]; t != nil {
+			return t.job.ID, m.attachLocked(t.job.ID, job.Session, sink)
+		}
+		if id, ok := m.results.idem(idem); ok {
+			return id, m.attachLocked(id, job.Session, sink)
+		}
 	}
 	// Only Submit sends, and it holds mu, so a free slot stays free.
 	if len(m.queue) == cap(m.queue) {
-		return ErrBusy
+		return "", ErrBusy
 	}
 	if old := m.byKey[job.Key]; old != nil && job.Key != "" {
 		m.endLocked(old, cancelled(), ErrSuperseded)
 	}
+	t := newTask(job, sink)
 	m.tasks[job.ID] = t
 	if job.Key != "" {
 		m.byKey[job.Key] = t
 	}
+	if idem != "" {
+		m.byIdem[idem] = t
+	}
 	sink.Deliver(Event{Job: job.ID, Kind: Queued})
 	m.queue <- t
-	return nil
+	return job.ID, nil
+}
+
+// Attach implements Manager.
+func (m *InProcess) Attach(_ context.Context, id ID, session string, sink Sink) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.attachLocked(id, session, sink)
+}
+
+// attachLocked runs under mu, which endLocked holds while it finishes a task
+// and stores its result, so a job is always found in one place or the other.
+func (m *InProcess) attachLocked(id ID, session string, sink Sink) error {
+	if t := m.tasks[id]; t != nil && t.job.Session == session {
+		t.attach(sink)
+		return nil
+	}
+	if f, ok := m.results.job(id); ok && f.session == session {
+		res := f.result
+		sink.Deliver(Event{Job: id, Kind: Finished, Result: &res})
+		return nil
+	}
+	return ErrUnknownJob
 }
 
 // Cancel implements Manager.
@@ -96,6 +139,7 @@ func (m *InProcess) Shutdown(ctx context.Context) error {
 	go func() { m.workers.Wait(); close(done) }()
 	select {
 	case <-done:
+		m.results.close()
 		return nil
 	case <-ctx.Done():
 		m.mu.Lock()
@@ -155,7 +199,21 @@ func (m *InProcess) endLocked(t *task, res runtime.Result, cause error) bool {
 	if m.byKey[t.job.Key] == t {
 		delete(m.byKey, t.job.Key)
 	}
+	idem := idemKey(t.job)
+	if m.byIdem[idem] == t {
+		delete(m.byIdem, idem)
+	}
+	m.results.put(t.job.ID, finished{session: t.job.Session, result: res}, idem)
 	return true
+}
+
+// idemKey scopes a job's idempotency key to its session: keys are chosen by
+// clients, so one session must not reach another's job by guessing one.
+func idemKey(job Job) string {
+	if job.Idempotency == "" {
+		return ""
+	}
+	return job.Session + "\x00" + job.Idempotency
 }
 
 // cmp returns the first non-zero duration.

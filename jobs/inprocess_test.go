@@ -157,7 +157,10 @@ func (h *harness) gate() *gate {
 
 func (h *harness) submit(job jobs.Job) (*recorder, error) {
 	rec := &recorder{}
-	err := h.m.Submit(context.Background(), job, rec)
+	id, err := h.m.Submit(context.Background(), job, rec)
+	if err == nil && id != job.ID {
+		h.t.Errorf("Submit returned id %s for a new job %s", id, job.ID)
+	}
 	h.mu.Lock()
 	h.subs = append(h.subs, submission{job: job, rec: rec, err: err})
 	h.mu.Unlock()

@@ -33,8 +33,12 @@ type Job struct {
 	// Key groups jobs that supersede each other: submitting a job cancels a
 	// still-unfinished job with the same key. The server uses session and
 	// callback, so one user's new click cancels only that user's old job.
-	Key     string
-	Request runtime.Request
+	Key string
+	// Idempotency, when set, makes a resubmission of the same call (a retry
+	// after a reconnect) attach to the first job instead of starting another.
+	// The client chooses it; managers scope it to the session.
+	Idempotency string
+	Request     runtime.Request
 }
 
 // Errors a manager returns or reports.
@@ -49,6 +53,9 @@ var (
 	ErrSuperseded = errors.New("jobs: job superseded by a newer call")
 	// ErrJobEnded is returned by progress reports after the job has ended.
 	ErrJobEnded = errors.New("jobs: job has ended")
+	// ErrUnknownJob: no such job, or not of this session, or its result has
+	// expired.
+	ErrUnknownJob = errors.New("jobs: no such job in this session")
 )
 
 // Options for managers.
@@ -56,6 +63,7 @@ type config struct {
 	workers   int
 	queueSize int
 	timeout   time.Duration
+	resultTTL time.Duration
 }
 
 // Option configures a manager.
@@ -66,6 +74,10 @@ func Workers(n int) Option { return func(c *config) { c.workers = max(1, n) } }
 
 // QueueSize bounds how many jobs may wait; beyond it Submit returns ErrBusy.
 func QueueSize(n int) Option { return func(c *config) { c.queueSize = max(1, n) } }
+
+// ResultTTL is how long a finished job's result is kept for a page that
+// re-attaches (after a reload or a reconnect) before it is dropped.
+func ResultTTL(d time.Duration) Option { return func(c *config) { c.resultTTL = d } }
 
 // DefaultTimeout bounds jobs whose callback declares no Timeout.
 func DefaultTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }

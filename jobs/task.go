@@ -24,8 +24,9 @@ type task struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
-	mu    sync.Mutex
-	state taskState
+	mu       sync.Mutex
+	state    taskState
+	progress []protocol.PropValue // latest value of each progress prop, for re-attach
 }
 
 func newTask(job Job, sink Sink) *task {
@@ -62,6 +63,25 @@ func (t *task) finish(res runtime.Result, cause error) bool {
 	return true
 }
 
+// attach makes sink the task's sink after replaying where the task is; false
+// if the task has already finished.
+func (t *task) attach(sink Sink) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.state == taskFinished {
+		return false
+	}
+	sink.Deliver(Event{Job: t.job.ID, Kind: Queued})
+	if t.state == taskRunning {
+		sink.Deliver(Event{Job: t.job.ID, Kind: Started})
+		if len(t.progress) > 0 {
+			sink.Deliver(Event{Job: t.job.ID, Kind: Progress, Props: mergeProps(nil, t.progress)})
+		}
+	}
+	t.sink = sink
+	return true
+}
+
 // Progress implements runtime.Reporter.
 func (t *task) Progress(props []protocol.PropValue) error {
 	return t.report(Progress, props)
@@ -78,8 +98,12 @@ func (t *task) report(kind Kind, props []protocol.PropValue) error {
 	if t.state == taskFinished {
 		return ErrJobEnded
 	}
-	if len(props) > 0 {
-		t.sink.Deliver(Event{Job: t.job.ID, Kind: kind, Props: props})
+	if len(props) == 0 {
+		return nil
 	}
+	if kind == Progress {
+		t.progress = mergeProps(t.progress, props)
+	}
+	t.sink.Deliver(Event{Job: t.job.ID, Kind: kind, Props: props})
 	return nil
 }

@@ -61,9 +61,16 @@ func (activePeer) Status(s string) {
 	}
 }
 
-func (activePeer) SessionLost(unsent map[uint64]bool) {
+func (activePeer) Waiting() []protocol.JobRef {
 	if p := active.Load(); p != nil {
-		p.client.SessionLost(unsent)
+		return p.client.Waiting()
+	}
+	return nil
+}
+
+func (activePeer) Welcome(resumed bool, unsent map[uint64]bool) {
+	if p := active.Load(); p != nil {
+		p.client.Welcome(resumed, unsent)
 	}
 }
 

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"sync"
 
@@ -40,10 +42,12 @@ type Client struct {
 // flight is a callback's latest call; answers about older calls are stale.
 type flight struct {
 	spec          *runtime.Spec
-	req           uint64
+	call          protocol.Message // as sent, to send again if it was lost
 	job           string
 	cancelPending bool // cancel asked for before the job id arrived
 }
+
+func (f *flight) req() uint64 { return f.call.Req }
 
 // New returns a client for dash's callbacks over store. send delivers
 // messages to the server; Conn.Send is the usual one.
@@ -80,19 +84,48 @@ func (c *Client) Status(status string) {
 	c.store.Set(protocol.PropValue{ID: StatusProp.ID, Prop: StatusProp.Prop, Value: raw})
 }
 
-// SessionLost implements Peer: calls the server can no longer answer end
-// with an error, so their running props are reset and the user can retry.
-func (c *Client) SessionLost(unsent map[uint64]bool) {
+// Waiting implements Peer: the background jobs this page waits for.
+func (c *Client) Waiting() []protocol.JobRef {
 	c.mu.Lock()
-	var lost []*flight
+	defer c.mu.Unlock()
+	var refs []protocol.JobRef
 	for _, f := range c.flights {
-		if !unsent[f.req] {
-			lost = append(lost, f)
+		if f.job != "" {
+			refs = append(refs, protocol.JobRef{Req: f.req(), Callback: f.spec.ID, Job: f.job})
+		}
+	}
+	return refs
+}
+
+// Welcome implements Peer. On a resumed session, calls sent but never
+// acknowledged with a job id are sent again: background ones carry their
+// idempotency key, so the server joins the job if the first copy arrived. On
+// a new session, calls sent before can never be answered.
+func (c *Client) Welcome(resumed bool, unsent map[uint64]bool) {
+	c.mu.Lock()
+	var sent []*flight
+	for _, f := range c.flights {
+		if !unsent[f.req()] {
+			sent = append(sent, f)
 		}
 	}
 	c.mu.Unlock()
+	if !resumed {
+		c.sessionLost(sent)
+		return
+	}
+	for _, f := range sent {
+		if f.job == "" {
+			c.send(f.call)
+		}
+	}
+}
+
+// sessionLost ends calls the server can no longer answer with an error, so
+// their running props are reset and the user can retry.
+func (c *Client) sessionLost(lost []*flight) {
 	for _, f := range lost {
-		c.finish(protocol.Message{Req: f.req, Callback: f.spec.ID}, protocol.StatusError, nil, &protocol.Error{
+		c.finish(protocol.Message{Req: f.req(), Callback: f.spec.ID}, protocol.StatusError, nil, &protocol.Error{
 			Code:    CodeSessionLost,
 			Message: "the server restarted or forgot this page's session while the call ran; run it again",
 		})
@@ -137,24 +170,33 @@ func (c *Client) react(changed []runtime.PropID) {
 }
 
 func (c *Client) trigger(spec *runtime.Spec, fired []runtime.PropID) {
+	call := protocol.Message{
+		Type:      protocol.TypeCall,
+		Callback:  spec.ID,
+		Inputs:    c.values(spec.Inputs),
+		States:    c.values(spec.States),
+		Triggered: fired,
+	}
+	if spec.Background {
+		call.Key = newKey() // so that sending it again never starts a second job
+	}
 	c.mu.Lock()
 	c.seq++
-	f := &flight{spec: spec, req: c.seq}
-	c.flights[spec.ID] = f // a still-running call is superseded; the server cancels its job
+	call.Req = c.seq
+	c.flights[spec.ID] = &flight{spec: spec, call: call} // a running call is superseded; the server cancels its job
 	c.mu.Unlock()
 
 	c.clearError(spec.ID)
 	if spec.Background {
 		c.store.Set(runningValues(spec, true)...)
 	}
-	c.send(protocol.Message{
-		Type:      protocol.TypeCall,
-		Req:       f.req,
-		Callback:  spec.ID,
-		Inputs:    c.values(spec.Inputs),
-		States:    c.values(spec.States),
-		Triggered: fired,
-	})
+	c.send(call)
+}
+
+func newKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func (c *Client) cancel(spec *runtime.Spec) {
@@ -170,7 +212,7 @@ func (c *Client) cancel(spec *runtime.Spec) {
 	}
 	c.mu.Unlock()
 	if job != "" {
-		c.send(protocol.Message{Type: protocol.TypeCancel, Req: f.req, Callback: spec.ID, Job: job})
+		c.send(protocol.Message{Type: protocol.TypeCancel, Req: f.req(), Callback: spec.ID, Job: job})
 	}
 }
 
@@ -197,7 +239,7 @@ func (c *Client) Handle(m protocol.Message) {
 func (c *Client) jobAccepted(m protocol.Message) {
 	c.mu.Lock()
 	f := c.flights[m.Callback]
-	if f == nil || f.req != m.Req {
+	if f == nil || f.req() != m.Req {
 		c.mu.Unlock()
 		return
 	}
@@ -215,7 +257,7 @@ func (c *Client) current(m protocol.Message) *flight {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	f := c.flights[m.Callback]
-	if f == nil || f.req != m.Req {
+	if f == nil || f.req() != m.Req {
 		return nil
 	}
 	return f
@@ -227,7 +269,7 @@ func (c *Client) current(m protocol.Message) *flight {
 func (c *Client) finish(m protocol.Message, status protocol.Status, props []protocol.PropValue, perr *protocol.Error) {
 	c.mu.Lock()
 	f := c.flights[m.Callback]
-	if f == nil || f.req != m.Req {
+	if f == nil || f.req() != m.Req {
 		c.mu.Unlock()
 		return
 	}

@@ -31,10 +31,14 @@ type Peer interface {
 	// Status hears the connection's state: StatusConnecting, StatusOnline or
 	// StatusOffline.
 	Status(string)
-	// SessionLost says the server no longer knew the session on reconnect (it
-	// restarted, or the grace period ran out): calls sent before, other than
-	// the unsent ones listed by req, will never be answered.
-	SessionLost(unsent map[uint64]bool)
+	// Waiting lists the jobs the peer waits for, sent in each hello so that
+	// the server re-attaches them.
+	Waiting() []protocol.JobRef
+	// Welcome reports each welcome, before the calls queued while offline
+	// (unsent, by req) go out. When resumed is false after an earlier
+	// session, the calls sent before will never be answered. When it is
+	// true, calls sent but never acknowledged may have been lost in the drop.
+	Welcome(resumed bool, unsent map[uint64]bool)
 }
 
 // Conn is the page's one websocket to the server. It says hello with the
@@ -137,7 +141,7 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 	defer ws.CloseNow()
 	ws.SetReadLimit(maxMessage)
 
-	if err := write(ws, protocol.Message{Type: protocol.TypeHello, Session: c.Session()}); err != nil {
+	if err := write(ws, protocol.Message{Type: protocol.TypeHello, Session: c.Session(), Attach: c.peer.Waiting()}); err != nil {
 		return err
 	}
 	welcome, err := read(ctx, ws)
@@ -147,7 +151,7 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 	if welcome.Type != protocol.TypeWelcome {
 		return fmt.Errorf("expected welcome, got %s", welcome.Type)
 	}
-	if err := c.online(ws, welcome.Session); err != nil {
+	if err := c.online(ws, welcome); err != nil {
 		return err
 	}
 	c.setStatus(StatusOnline)
@@ -162,19 +166,22 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 }
 
 // online records the session and flushes what waited, before any new Send.
-func (c *Conn) online(ws *websocket.Conn, session string) error {
+func (c *Conn) online(ws *websocket.Conn, welcome protocol.Message) error {
+	c.mu.Lock()
+	unsent := map[uint64]bool{}
+	for _, m := range c.pending {
+		if m.Type == protocol.TypeCall {
+			unsent[m.Req] = true
+		}
+	}
+	first := c.session == ""
+	c.mu.Unlock()
+	// Outside the lock: the peer may Send, which queues while ws is unset.
+	c.peer.Welcome(welcome.Resumed || first, unsent)
+
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.session != "" && c.session != session {
-		unsent := map[uint64]bool{}
-		for _, m := range c.pending {
-			if m.Type == protocol.TypeCall {
-				unsent[m.Req] = true
-			}
-		}
-		c.peer.SessionLost(unsent)
-	}
-	c.session = session
+	c.session = welcome.Session
 	for len(c.pending) > 0 {
 		if err := write(ws, c.pending[0]); err != nil {
 			return err

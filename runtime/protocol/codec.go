@@ -32,7 +32,14 @@ func Encode(m Message) ([]byte, error) {
 
 func (m *Message) validate() error {
 	switch m.Type {
-	case TypeHello, TypeWelcome, TypeError:
+	case TypeHello:
+		for i, a := range m.Attach {
+			if a.Job == "" || a.Callback == "" || a.Req == 0 {
+				return badMessage(fmt.Sprintf("attach[%d] needs req, callback and job", i))
+			}
+		}
+		return nil
+	case TypeWelcome, TypeError:
 		return nil
 	case TypeCall:
 		if m.Callback == "" {

@@ -81,6 +81,13 @@ type Message struct {
 	Callback string `json:"callback,omitempty"` // call, job, progress, props, result, error
 	Job      string `json:"job,omitempty"`      // job, progress, props, result, cancel
 
+	// Key is the client's idempotency key for a call: a call sent again
+	// after a reconnect with the same key joins the first one's job.
+	Key string `json:"key,omitempty"`
+	// Attach lists, in a hello, the jobs the page is waiting for: the server
+	// re-attaches them to the session and replays where they are.
+	Attach []JobRef `json:"attach,omitempty"`
+
 	Inputs    []PropValue `json:"inputs,omitempty"`    // call
 	States    []PropValue `json:"states,omitempty"`    // call
 	Triggered []PropID    `json:"triggered,omitempty"` // call: the inputs whose change fired it
@@ -89,6 +96,13 @@ type Message struct {
 	State  JobState    `json:"state,omitempty"`  // job
 	Status Status      `json:"status,omitempty"` // result
 	Error  *Error      `json:"error,omitempty"`  // result with StatusError, error
+}
+
+// JobRef names a job a page waits for, with the call that started it.
+type JobRef struct {
+	Req      uint64 `json:"req"`
+	Callback string `json:"callback"`
+	Job      string `json:"job"`
 }
 
 // JobState is where an accepted job is.

@@ -48,6 +48,9 @@ func (c *conn) serve() {
 	if err := c.write(welcome); err != nil {
 		return
 	}
+	if welcome.Resumed {
+		c.srv.reattach(c.sess, hello.Attach)
+	}
 	writerDone := make(chan struct{})
 	go func() { defer close(writerDone); c.writeLoop() }()
 	c.readLoop()

@@ -36,7 +36,7 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		go s.runNow(sess, cb, m.Req, req)
 		return
 	}
-	s.submit(sess, cb, m.Req, req)
+	s.submit(sess, cb, m.Req, m.Key, req)
 }
 
 // runNow runs an ordinary callback at once, off the reader goroutine so that
@@ -56,32 +56,22 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
 }
 
-func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, req runtime.Request) {
-	manager := s.cfg.Managers[cb.Spec().Manager]
-	if manager == nil {
-		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{
-			Status: protocol.StatusError,
-			Err:    &protocol.Error{Code: protocol.CodeInternal, Message: fmt.Sprintf("callback %s names manager %q, which this server does not have", cb.ID(), cb.Spec().Manager)},
-		}))
+func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key string, req runtime.Request) {
+	manager, err := s.managerOf(cb)
+	if err != nil {
+		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{Status: protocol.StatusError, Err: err}))
 		return
 	}
 	job := jobs.Job{
-		ID:       jobs.NewID(),
-		Callback: cb.ID(),
-		Session:  sess.token,
-		Key:      sess.token + "\x00" + cb.ID(),
-		Request:  req,
+		ID:          jobs.NewID(),
+		Callback:    cb.ID(),
+		Session:     sess.token,
+		Key:         sess.token + "\x00" + cb.ID(),
+		Idempotency: key,
+		Request:     req,
 	}
-	// Track before submitting: the manager delivers Queued during Submit.
-	sess.track(job.ID, jobRef{req: reqNo, callback: cb.ID(), manager: manager})
-	sink := jobs.SinkFunc(func(e jobs.Event) {
-		if e.Kind == jobs.Finished {
-			s.logResult(sess, cb.ID(), *e.Result)
-		}
-		sess.outbox.Deliver(e)
-	})
-	if err := manager.Submit(context.Background(), job, sink); err != nil {
-		sess.forget(job.ID)
+	ref := jobRef{req: reqNo, callback: cb.ID(), manager: manager}
+	if _, err := manager.Submit(context.Background(), job, s.sink(sess, ref)); err != nil {
 		code := protocol.CodeInternal
 		if errors.Is(err, jobs.ErrBusy) || errors.Is(err, jobs.ErrClosed) {
 			code = protocol.CodeBusy
@@ -91,6 +81,53 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, req r
 			Err:    &protocol.Error{Code: code, Message: fmt.Sprintf("callback %s could not start: %v", cb.ID(), err)},
 		}))
 	}
+}
+
+// sink delivers a job's events to the session. It tracks the job from its
+// events' ids, not from the submitted job's: an idempotent resubmission or a
+// re-attach replays events of a job submitted earlier.
+func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
+	return jobs.SinkFunc(func(e jobs.Event) {
+		sess.track(e.Job, ref)
+		if e.Kind == jobs.Finished {
+			s.logResult(sess, ref.callback, *e.Result)
+		}
+		sess.outbox.Deliver(e)
+	})
+}
+
+// reattach resumes the jobs a page lists in its hello: the manager replays
+// where each is, then streams the rest. A job the manager does not know for
+// this session (another session's, expired, lost in a restart) ends that
+// call with unknown_job.
+func (s *Server) reattach(sess *session, refs []protocol.JobRef) {
+	for _, r := range refs {
+		cb, ok := runtime.Lookup(r.Callback)
+		if !ok {
+			sess.send(errorMessage(r.Req, r.Callback, &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server", r.Callback)}))
+			continue
+		}
+		manager, perr := s.managerOf(cb)
+		if perr != nil {
+			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{Status: protocol.StatusError, Err: perr}))
+			continue
+		}
+		ref := jobRef{req: r.Req, callback: r.Callback, manager: manager}
+		if err := manager.Attach(context.Background(), jobs.ID(r.Job), sess.token, s.sink(sess, ref)); err != nil {
+			s.log.Warn("re-attach refused", "session", sess.short(), "job", r.Job, "err", err)
+			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{
+				Status: protocol.StatusError,
+				Err:    &protocol.Error{Code: protocol.CodeUnknownJob, Message: "the job this page was waiting for is gone (the server restarted, or its result expired); run it again"},
+			}))
+		}
+	}
+}
+
+func (s *Server) managerOf(cb *runtime.Callback) (jobs.Manager, *protocol.Error) {
+	if m := s.cfg.Managers[cb.Spec().Manager]; m != nil {
+		return m, nil
+	}
+	return nil, &protocol.Error{Code: protocol.CodeInternal, Message: fmt.Sprintf("callback %s names manager %q, which this server does not have", cb.ID(), cb.Spec().Manager)}
 }
 
 // cancel cancels a job of this session. A job id of another session is

@@ -35,6 +35,10 @@ type Config struct {
 	WriteTimeout time.Duration
 	// CheckOrigin vets the websocket handshake; nil allows the same origin.
 	CheckOrigin func(*http.Request) bool
+	// Secret signs session tokens. Web processes that share it (and a Redis
+	// manager) let a page resume its session on any of them, and after a
+	// restart. Nil means a random secret: sessions end with the process.
+	Secret []byte
 }
 
 // Server serves the websocket endpoint (protocol.Path).
@@ -67,7 +71,7 @@ func New(cfg Config) *Server {
 		CheckOrigin:       cfg.CheckOrigin, // nil: gorilla's same-origin check
 		EnableCompression: false,           // small JSON frames; compression costs more than it saves
 	}
-	s.sessions = newHub(cfg.SessionGrace, s.expire)
+	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret), s.expire)
 	return s
 }
 
@@ -83,11 +87,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.serve()
 }
 
-// Shutdown closes every connection and cancels the jobs of every session. The
-// managers are the caller's to shut down, first, so running jobs may finish.
+// Shutdown closes every connection with "service restart" (1012), so pages
+// reconnect, and drops the sessions without cancelling their jobs: jobs
+// belong to the managers, which the caller shuts down (an in-process manager
+// first, so running jobs may finish; a Redis manager's jobs live on for
+// another web process to re-attach).
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.sessions.closeAll()
 	return ctx.Err()
+}
+
+// Reconnect closes every connection with "service restart" (1012) and keeps
+// the sessions: pages reconnect, resume, and lose nothing. For handing
+// clients to another process, or for draining this one.
+func (s *Server) Reconnect() {
+	for _, c := range s.sessions.conns() {
+		c.closeWith(websocket.CloseServiceRestart, "reconnect")
+	}
 }
 
 // Sessions returns how many sessions are live, attached or in their grace

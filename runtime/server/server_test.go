@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ var (
 	echoIn  = runtime.NewProp[string]("echo_in", "value")
 	echoOut = runtime.NewProp[string]("echo_out", "children")
 
-	release = make(chan struct{}, 100)
+	gates sync.Map // button value → chan struct{} that lets that job finish
 
 	longJob = testDash.Callback(
 		runtime.Outputs(out), runtime.Inputs(button),
@@ -48,7 +49,7 @@ var (
 			return err
 		}
 		select {
-		case <-release:
+		case <-gate(n):
 		case <-call.Context().Done():
 			return call.Context().Err()
 		}
@@ -70,6 +71,13 @@ var (
 		return nil
 	})
 )
+
+// gate is the channel that lets the job for button value n finish: tests
+// use distinct values, so one test's release never frees another's job.
+func gate(n int) chan struct{} {
+	ch, _ := gates.LoadOrStore(n, make(chan struct{}, 1))
+	return ch.(chan struct{})
+}
 
 func startServer(t testing.TB) string {
 	t.Helper()
@@ -124,7 +132,7 @@ func TestBackgroundCallbackRunsWithRunningAndProgress(t *testing.T) {
 	p.Update(set(button.PropID(), 1))
 	p.waitFor(t, disabled.PropID(), "true")
 	p.waitFor(t, bar.PropID(), "1")
-	release <- struct{}{}
+	gate(1) <- struct{}{}
 	p.waitFor(t, out.PropID(), `"done 1"`)
 	p.waitFor(t, disabled.PropID(), "false")
 	p.waitFor(t, bar.PropID(), "-1") // back to the progress default
@@ -132,8 +140,8 @@ func TestBackgroundCallbackRunsWithRunningAndProgress(t *testing.T) {
 
 func TestCancelLeavesOutputsAndResetsRunning(t *testing.T) {
 	p := open(t, startServer(t))
-	p.Update(set(button.PropID(), 1))
-	p.waitFor(t, bar.PropID(), "1")
+	p.Update(set(button.PropID(), 2))
+	p.waitFor(t, bar.PropID(), "2")
 	p.Update(set(cancelBt.PropID(), 1))
 	p.waitFor(t, disabled.PropID(), "false")
 	p.waitFor(t, bar.PropID(), "-1")

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -102,12 +104,6 @@ func (s *session) track(id jobs.ID, ref jobRef) {
 	s.mu.Unlock()
 }
 
-func (s *session) forget(id jobs.ID) {
-	s.mu.Lock()
-	delete(s.jobs, id)
-	s.mu.Unlock()
-}
-
 func (s *session) job(id jobs.ID) (jobRef, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -128,25 +124,30 @@ func (s *session) unfinished() map[jobs.ID]jobRef {
 // hub holds the live sessions.
 type hub struct {
 	grace  time.Duration
+	tokens tokens
 	expire func(*session)
 
 	mu       sync.Mutex
 	sessions map[string]*session
 }
 
-func newHub(grace time.Duration, expire func(*session)) *hub {
-	return &hub{grace: grace, expire: expire, sessions: map[string]*session{}}
+func newHub(grace time.Duration, tokens tokens, expire func(*session)) *hub {
+	return &hub{grace: grace, tokens: tokens, expire: expire, sessions: map[string]*session{}}
 }
 
-// attach binds c to the session with token, or to a new session when the
-// token is empty or unknown (expired, or issued by a server since restarted).
-// A connection already attached to that session is closed: one page, one
-// socket.
+// attach binds c to the session with token. A token this process signed, or
+// another with the same secret, resumes its session even when this process
+// has not seen it (a restart, another web process): the page then re-attaches
+// its jobs by id. Any other token gets a new session. A connection already
+// attached to the session is closed: one page, one socket.
 func (h *hub) attach(token string, c *conn) *session {
 	h.mu.Lock()
 	s := h.sessions[token]
 	if s == nil {
-		s = newSession(jobs.NewToken())
+		if !h.tokens.valid(token) {
+			token = h.tokens.issue()
+		}
+		s = newSession(token)
 		h.sessions[s.token] = s
 	}
 	h.mu.Unlock()
@@ -176,8 +177,9 @@ func (h *hub) detach(s *session, c *conn) {
 	s.expiry = time.AfterFunc(h.grace, func() { h.end(s, true) })
 }
 
-// end removes a session; when onlyIfDetached, a session re-attached since
-// is kept.
+// end removes a session. An expiry (onlyIfDetached) keeps a session
+// re-attached since and cancels the jobs of one that was not; a shutdown
+// leaves the jobs to their managers.
 func (h *hub) end(s *session, onlyIfDetached bool) {
 	s.mu.Lock()
 	if onlyIfDetached && s.conn != nil {
@@ -197,9 +199,11 @@ func (h *hub) end(s *session, onlyIfDetached bool) {
 
 	close(s.closedCh)
 	if c != nil {
-		c.close("server shutting down")
+		c.closeWith(websocket.CloseServiceRestart, "server shutting down; reconnect")
 	}
-	h.expire(s)
+	if onlyIfDetached {
+		h.expire(s)
+	}
 }
 
 func (h *hub) closeAll() {
@@ -212,6 +216,20 @@ func (h *hub) closeAll() {
 	for _, s := range all {
 		h.end(s, false)
 	}
+}
+
+func (h *hub) conns() []*conn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []*conn
+	for _, s := range h.sessions {
+		s.mu.Lock()
+		if s.conn != nil {
+			out = append(out, s.conn)
+		}
+		s.mu.Unlock()
+	}
+	return out
 }
 
 func (h *hub) len() int {

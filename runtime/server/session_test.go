@@ -19,10 +19,17 @@ import (
 
 // serveOn serves a fresh server on ln until the returned stop is called.
 func serveOn(ln net.Listener) (stop func()) {
-	srv := server.New(server.Config{Managers: map[string]jobs.Manager{"": jobs.NewInProcess(jobs.Workers(4))}})
+	manager := jobs.NewInProcess(jobs.Workers(4))
+	srv := server.New(server.Config{Managers: map[string]jobs.Manager{"": manager}})
 	hs := &http.Server{Handler: srv}
 	go hs.Serve(ln)
-	return func() { hs.Close(); srv.Shutdown(context.Background()) }
+	return func() {
+		hs.Close()
+		srv.Shutdown(context.Background())
+		ended, cancel := context.WithCancel(context.Background())
+		cancel()
+		manager.Shutdown(ended) // the process dies: its jobs with it
+	}
 }
 
 func TestServerRestartEndsLostCallsWithAnError(t *testing.T) {
@@ -36,8 +43,8 @@ func TestServerRestartEndsLostCallsWithAnError(t *testing.T) {
 	p := open(t, "ws://"+addr+protocol.Path)
 	<-p.conn.Welcomed()
 	first := p.conn.Session()
-	p.Update(set(button.PropID(), 1))
-	p.waitFor(t, bar.PropID(), "1") // the job runs on the first server
+	p.Update(set(button.PropID(), 5))
+	p.waitFor(t, bar.PropID(), "5") // the job runs on the first server
 	stop()
 
 	ln2, err := net.Listen("tcp", addr)

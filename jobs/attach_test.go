@@ -1,0 +1,165 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// stepper is a handler that reports progress 1 and 2, waits for its gate,
+// reports 3 and sets its output; runs counts its runs.
+func stepper(f *fixture, g *gate, reported chan<- struct{}, runs *atomic.Int32) runtime.Handler {
+	return func(c *runtime.Call) error {
+		runs.Add(1)
+		c.Progress(f.bar.Is(1))
+		c.Progress(f.bar.Is(2))
+		reported <- struct{}{}
+		<-g.ch
+		if err := c.Progress(f.bar.Is(3)); err != nil {
+			return err
+		}
+		f.out.Set(c, "done")
+		return nil
+	}
+}
+
+// submitReplaced submits a job whose sink the test will replace, so the
+// harness's lifecycle check, which wants every event on the first sink, does
+// not apply to it.
+func submitReplaced(t *testing.T, h *harness, job jobs.Job) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	if _, err := h.m.Submit(context.Background(), job, rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func TestAttachReplaysARunningJobThenStreamsToTheNewSink(t *testing.T) {
+	h := newHarness(t)
+	g := h.gate()
+	reported := make(chan struct{}, 1)
+	var runs atomic.Int32
+	f := newFixture()
+	f.handle(stepper(f, g, reported, &runs))
+	job := f.job("", 7)
+	first := submitReplaced(t, h, job)
+	recv(t, reported, "progress 1 and 2")
+
+	second := &recorder{}
+	if err := h.m.Attach(context.Background(), job.ID, job.Session, second); err != nil {
+		t.Fatal(err)
+	}
+	if got := second.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress) {
+		t.Fatalf("replay = %v, want queued, started, progress", got)
+	}
+	wantValue(t, second.Events()[2].Props, f.bar.PropID(), "2") // the latest, not every value
+
+	before := len(first.Events())
+	g.open()
+	res := second.result(t)
+	wantValue(t, res.Props, f.out.PropID(), `"done"`)
+	wantValue(t, second.Events()[3].Props, f.bar.PropID(), "3")
+	if after := len(first.Events()); after != before {
+		t.Fatalf("the replaced sink got %d more events", after-before)
+	}
+}
+
+func TestAttachRefusesOtherSessionsAndUnknownJobs(t *testing.T) {
+	h := newHarness(t)
+	g := h.gate()
+	reported := make(chan struct{}, 1)
+	var runs atomic.Int32
+	f := newFixture()
+	f.handle(stepper(f, g, reported, &runs))
+	job := f.job("", 1)
+	h.mustSubmit(job)
+	recv(t, reported, "the job to run")
+
+	for name, attach := range map[string]func() error{
+		"another session": func() error { return h.m.Attach(context.Background(), job.ID, "intruder", &recorder{}) },
+		"an unknown job":  func() error { return h.m.Attach(context.Background(), jobs.NewID(), job.Session, &recorder{}) },
+	} {
+		if err := attach(); !errors.Is(err, jobs.ErrUnknownJob) {
+			t.Errorf("attach from %s: %v, want ErrUnknownJob", name, err)
+		}
+	}
+	g.open()
+}
+
+func TestAttachAfterTheEndReplaysTheKeptResult(t *testing.T) {
+	h := newHarness(t)
+	g := h.gate()
+	g.open()
+	reported := make(chan struct{}, 1)
+	var runs atomic.Int32
+	f := newFixture()
+	f.handle(stepper(f, g, reported, &runs))
+	job := f.job("", 1)
+	h.mustSubmit(job).result(t)
+
+	late := &recorder{}
+	if err := h.m.Attach(context.Background(), job.ID, job.Session, late); err != nil {
+		t.Fatal(err)
+	}
+	if got := late.Kinds(); !kindsEqual(got, jobs.Finished) {
+		t.Fatalf("events = %v, want the one Finished", got)
+	}
+	wantValue(t, late.result(t).Props, f.out.PropID(), `"done"`)
+	if err := h.m.Attach(context.Background(), job.ID, "intruder", &recorder{}); !errors.Is(err, jobs.ErrUnknownJob) {
+		t.Fatalf("another session read the kept result: %v", err)
+	}
+}
+
+func TestIdempotentResubmissionJoinsTheFirstJob(t *testing.T) {
+	h := newHarness(t)
+	g := h.gate()
+	reported := make(chan struct{}, 4)
+	var runs atomic.Int32
+	f := newFixture()
+	f.handle(stepper(f, g, reported, &runs))
+
+	first := f.job("", 1)
+	first.Idempotency = "call-1"
+	submitReplaced(t, h, first)
+	recv(t, reported, "the first run")
+
+	again := f.job("", 1) // the same call sent again, with a fresh job id
+	again.Idempotency = "call-1"
+	joined := &recorder{}
+	id, err := h.m.Submit(context.Background(), again, joined)
+	if err != nil || id != first.ID {
+		t.Fatalf("Submit = %s, %v; want the first job %s", id, err, first.ID)
+	}
+
+	other := f.job("", 1) // the same key in another session is another call
+	other.Session, other.Idempotency = "another session", "call-1"
+	otherRec := &recorder{}
+	if id, err := h.m.Submit(context.Background(), other, otherRec); err != nil || id != other.ID {
+		t.Fatalf("Submit in another session = %s, %v; want a new job %s", id, err, other.ID)
+	}
+	recv(t, reported, "the other session's run")
+
+	g.open()
+	wantValue(t, joined.result(t).Props, f.out.PropID(), `"done"`)
+	otherRec.result(t)
+
+	// After the end, a resubmission gets the kept result, without a run.
+	late := f.job("", 1)
+	late.Idempotency = "call-1"
+	lateRec := &recorder{}
+	if id, err := h.m.Submit(context.Background(), late, lateRec); err != nil || id != first.ID {
+		t.Fatalf("late Submit = %s, %v; want the first job %s", id, err, first.ID)
+	}
+	if res := lateRec.result(t); res.Status != protocol.StatusOK {
+		t.Fatalf("late result %+v", res)
+	}
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("the handler ran %d times, want 2 (once per session)", n)
+	}
+}
