@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/longcall/longcall/runtime"
@@ -28,6 +29,18 @@ type InProcess struct {
 	results *results // finished jobs, for pages that re-attach
 
 	workers sync.WaitGroup
+	started atomic.Int64
+}
+
+// Stats counts what a manager has done, for operators and tests.
+type Stats struct {
+	Started int64 // handlers started: a deduplicated or re-attached job is not started again
+	Pending int   // jobs queued or running now
+}
+
+// Stats returns the manager's counters.
+func (m *InProcess) Stats() Stats {
+	return Stats{Started: m.started.Load(), Pending: m.Len()}
 }
 
 // NewInProcess starts a manager with its workers. The defaults suit sleeping
@@ -162,6 +175,7 @@ func (m *InProcess) work() {
 	defer m.workers.Done()
 	for t := range m.queue {
 		if t.start() {
+			m.started.Add(1)
 			m.run(t)
 		}
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/longcall/longcall/runtime"
@@ -13,8 +15,9 @@ type DashboardCompo struct {
 	Dash   *runtime.Dashboard
 	Layout app.UI
 
-	page    *page
-	unwatch func()
+	page            *page
+	unwatch         func()
+	updateAvailable bool
 }
 
 // Dashboard renders layout as the page of dash: its bound components share
@@ -32,10 +35,20 @@ func (d *DashboardCompo) OnInit() {
 }
 
 // OnMount runs after every component of the layout has mounted and put its
-// initial props in the store: the moment for Dash's initial calls.
+// initial props in the store: the moment for Dash's initial calls. A page
+// restored from the browser's storage resumes instead: its initial calls
+// would overwrite the results it kept.
 func (d *DashboardCompo) OnMount(ctx app.Context) {
+	d.updateAvailable = ctx.AppUpdateAvailable()
 	d.unwatch = d.page.store.Watch(client.ErrorProp.ID, func() { ctx.Dispatch(nil) })
-	d.page.client.Start()
+	if !d.page.restored {
+		d.page.client.Start()
+	}
+}
+
+// OnAppUpdate hears that go-app's service worker fetched a new version.
+func (d *DashboardCompo) OnAppUpdate(ctx app.Context) {
+	d.updateAvailable = ctx.AppUpdateAvailable()
 }
 
 // OnDismount stops watching the store.
@@ -48,14 +61,22 @@ func (d *DashboardCompo) OnDismount() {
 // Render shows the status line, the last callback error if any, and the layout.
 func (d *DashboardCompo) Render() app.UI {
 	var status string
+	var queued int
 	var cbErr client.CallbackError
 	if d.page != nil {
 		d.page.store.Decode(client.StatusProp, &status)
+		d.page.store.Decode(client.QueuedProp, &queued)
 		d.page.store.Decode(client.ErrorProp, &cbErr)
 	}
 	return app.Div().Class("longcall-dashboard").Body(
+		app.If(d.updateAvailable, func() app.UI {
+			return app.Div().ID("longcall-update").Class("longcall-update").Attr("role", "status").Body(
+				app.Span().Text("A new version of this app is available. "),
+				app.Button().ID("longcall-reload").Text("Reload").OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+			)
+		}),
 		app.Div().ID("longcall-status").Class("longcall-status", "longcall-status-"+status).
-			DataSet("status", status).Text(statusText(status)),
+			DataSet("status", status).DataSet("queued", queued).Text(statusText(status, queued)),
 		app.If(cbErr.Message != "", func() app.UI {
 			return app.Div().ID("longcall-error").Class("longcall-error").Attr("role", "alert").Body(
 				app.Strong().Text("Callback "+cbErr.Callback+" failed: "),
@@ -66,14 +87,21 @@ func (d *DashboardCompo) Render() app.UI {
 	)
 }
 
-func statusText(status string) string {
+func statusText(status string, queued int) string {
+	text := ""
 	switch status {
 	case client.StatusOnline:
-		return "Connected"
+		text = "Connected"
 	case client.StatusOffline:
-		return "Offline: reconnecting…"
+		text = "Offline: reconnecting…"
 	case client.StatusConnecting:
-		return "Connecting…"
+		text = "Connecting…"
 	}
-	return ""
+	switch {
+	case queued == 1:
+		text += " 1 call queued: it is sent when the connection returns."
+	case queued > 1:
+		text += fmt.Sprintf(" %d calls queued: they are sent when the connection returns.", queued)
+	}
+	return text
 }

@@ -19,8 +19,9 @@ import (
 
 // page is the dashboard shown in the browser: its store and dispatcher.
 type page struct {
-	store  *client.Store
-	client *client.Client
+	store    *client.Store
+	client   *client.Client
+	restored bool // state came back from the browser's storage: no initial calls
 }
 
 var (
@@ -36,13 +37,15 @@ var (
 // app's one websocket on first use. Messages for callbacks of a page left
 // behind find no flight in the new page's client and are dropped there.
 func activate(dash *runtime.Dashboard) *page {
-	connOnce.Do(func() {
-		conn = client.Dial(context.Background(), socketURL(), activePeer{})
-	})
 	p := &page{store: client.NewStore()}
-	p.client = client.New(dash, p.store, conn.Send)
-	p.client.Status(conn.Status())
+	p.client = client.New(dash, p.store, func(m protocol.Message) { conn.Send(m) })
+	p.restored = restore(dash, p)
 	active.Store(p)
+	// Dial after the page is active and restored: the first hello lists its jobs.
+	connOnce.Do(func() {
+		conn = client.Dial(context.Background(), socketURL(), activePeer{}, loadSession())
+	})
+	p.client.Status(conn.Status())
 	return p
 }
 
@@ -56,10 +59,15 @@ func (activePeer) Handle(m protocol.Message) {
 }
 
 func (activePeer) Status(s string) {
+	if s == client.StatusOffline {
+		wasOffline.Store(true)
+	}
 	if p := active.Load(); p != nil {
 		p.client.Status(s)
 	}
 }
+
+var wasOffline atomic.Bool
 
 func (activePeer) Waiting() []protocol.JobRef {
 	if p := active.Load(); p != nil {
@@ -68,9 +76,13 @@ func (activePeer) Waiting() []protocol.JobRef {
 	return nil
 }
 
-func (activePeer) Welcome(resumed bool, unsent map[uint64]bool) {
+func (activePeer) Welcome(session string, resumed bool, unsent map[uint64]bool) {
+	saveSession(session)
+	if wasOffline.Swap(false) {
+		app.TryUpdate() // the server may have been replaced by a newer version
+	}
 	if p := active.Load(); p != nil {
-		p.client.Welcome(resumed, unsent)
+		p.client.Welcome(session, resumed, unsent)
 	}
 }
 

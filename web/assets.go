@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -37,7 +38,8 @@ func Load(files fs.FS) (*Assets, error) {
 		return nil, fmt.Errorf("web: read app.wasm: %w", err)
 	}
 	gz, err := fs.ReadFile(files, "app.wasm.gz") // precompressed by build.sh
-	if err != nil {
+	if err != nil || !compresses(gz, wasm) {
+		// None, or left by an older build: serving it would run stale code.
 		if gz, err = compress(wasm); err != nil {
 			return nil, fmt.Errorf("web: compress app.wasm: %w", err)
 		}
@@ -88,6 +90,16 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// compresses reports whether gz is the gzip of raw.
+func compresses(gz, raw []byte) bool {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return false
+	}
+	got, err := io.ReadAll(io.LimitReader(zr, int64(len(raw))+1))
+	return err == nil && bytes.Equal(got, raw)
 }
 
 func compress(b []byte) ([]byte, error) {

@@ -8,7 +8,12 @@ import (
 	"github.com/longcall/longcall/ui/examples"
 )
 
+// version is set at build time (-ldflags -X main.version=…) to tell builds
+// apart in the browser's console.
+var version = "dev"
+
 func main() {
+	app.Logf("longcall app %s", version)
 	examples.Routes()
 	app.RunWhenOnBrowser()
 }

@@ -18,8 +18,9 @@ import (
 // where chromium is missing; .ci/run installs it, so in CI nothing skips.
 
 var (
-	baseURL string
-	browser context.Context // allocator context shared by the tests; each test opens a tab
+	baseURL    string
+	mainServer *serving
+	browser    context.Context // allocator context shared by the tests; each test opens a tab
 )
 
 func TestMain(m *testing.M) {
@@ -29,12 +30,14 @@ func TestMain(m *testing.M) {
 func runTests(m *testing.M) int {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	ready := make(chan string, 1)
+	ready := make(chan *serving, 1)
 	served := make(chan error, 1)
-	cfg := config{addr: "127.0.0.1:0", role: "all", workers: 16, build: true, grace: time.Second, logLevel: slog.LevelWarn}
-	go func() { served <- run(ctx, cfg, func(url string) { ready <- url }) }()
+	cfg := testConfig("127.0.0.1:0")
+	cfg.build = true
+	go func() { served <- run(ctx, cfg, func(s *serving) { ready <- s }) }()
 	select {
-	case baseURL = <-ready:
+	case s := <-ready:
+		baseURL, mainServer = s.URL, s
 	case err := <-served:
 		fmt.Fprintln(os.Stderr, "server did not start:", err)
 		return 1
@@ -68,20 +71,48 @@ func runTests(m *testing.M) int {
 	return code
 }
 
-// tab opens a page of the demo in a new tab, waiting until the app has
-// connected its websocket.
+func testConfig(addr string) config {
+	return config{addr: addr, role: "all", workers: 16, grace: time.Second, sessionGrace: time.Minute, logLevel: slog.LevelWarn}
+}
+
+// tab opens a page of the main demo server in a new profile, waiting until
+// the app has connected its websocket.
 func tab(t *testing.T, path string) context.Context {
+	t.Helper()
+	ctx := openTab(t, newProfile(t), baseURL+path)
+	waitOnline(t, ctx)
+	return ctx
+}
+
+// newProfile is a browser profile of its own: storage and service workers
+// of one test never reach another. Tabs opened in it share them.
+func newProfile(t *testing.T) context.Context {
 	t.Helper()
 	if browser == nil {
 		t.Skip("chromium is not installed (.ci/run installs it)")
 	}
-	ctx, cancel := chromedp.NewContext(browser)
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelTimeout)
-	do(t, ctx, chromedp.Navigate(baseURL+path))
-	waitJS(t, ctx, `document.querySelector('#longcall-status')?.dataset.status === 'online'`)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
 	return ctx
+}
+
+// openTab opens url in a new tab of profile.
+func openTab(t *testing.T, profile context.Context, url string) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(profile)
+	t.Cleanup(cancel)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancelTimeout)
+	do(t, ctx, chromedp.Navigate(url))
+	return ctx
+}
+
+func waitOnline(t *testing.T, ctx context.Context) {
+	t.Helper()
+	waitJS(t, ctx, `document.querySelector('#longcall-status')?.dataset.status === 'online'`)
 }
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {

@@ -25,7 +25,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, func(url string) { fmt.Printf("longcall demo dashboard: %s\n", url) }); err != nil {
+	if err := run(ctx, cfg, func(s *serving) { fmt.Printf("longcall demo dashboard: %s\n", s.URL) }); err != nil {
 		slog.Error("server failed", "err", err)
 		os.Exit(1)
 	}
@@ -39,6 +39,10 @@ type config struct {
 	build    bool
 	grace    time.Duration
 	logLevel slog.Level
+
+	sessionGrace time.Duration
+	secret       string
+	webDir       string
 }
 
 func parseFlags(args []string) (config, error) {
@@ -49,6 +53,9 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.workers, "workers", 128, "in-process jobs that may run at once")
 	fs.BoolVar(&cfg.build, "build", true, "build web/app.wasm and install npm assets before serving (ignored in an embedded build)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 10*time.Second, "on SIGTERM, how long running jobs may finish")
+	fs.DurationVar(&cfg.sessionGrace, "session-grace", 2*time.Minute, "how long a page's jobs live on while its connection is gone")
+	fs.StringVar(&cfg.secret, "secret", os.Getenv("LONGCALL_SECRET"), "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process)")
+	fs.StringVar(&cfg.webDir, "web", "", "serve assets from this directory instead of the checkout's web/ (no build)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

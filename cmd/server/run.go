@@ -21,11 +21,18 @@ import (
 	"github.com/longcall/longcall/web"
 )
 
+// serving is a running server, as run hands it to its caller.
+type serving struct {
+	URL       string
+	Callbacks *server.Server
+	Jobs      *jobs.InProcess
+}
+
 // run serves until ctx ends, then shuts down: running jobs get cfg.grace to
-// finish. ready hears the URL once the listener is up.
-func run(ctx context.Context, cfg config, ready func(url string)) error {
+// finish. ready hears of the server once the listener is up.
+func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
-	files, err := assetFiles(ctx, cfg.build)
+	files, err := assetFiles(ctx, cfg.build, cfg.webDir)
 	if err != nil {
 		return err
 	}
@@ -36,8 +43,10 @@ func run(ctx context.Context, cfg config, ready func(url string)) error {
 
 	manager := jobs.NewInProcess(jobs.Workers(cfg.workers))
 	callbacks := server.New(server.Config{
-		Managers: map[string]jobs.Manager{"": manager, examples.Manager: manager},
-		Logger:   log,
+		Managers:     map[string]jobs.Manager{"": manager, examples.Manager: manager},
+		Logger:       log,
+		SessionGrace: cfg.sessionGrace,
+		Secret:       []byte(cfg.secret),
 	})
 	examples.Routes()
 
@@ -52,7 +61,7 @@ func run(ctx context.Context, cfg config, ready func(url string)) error {
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	ready("http://" + ln.Addr().String())
+	ready(&serving{URL: "http://" + ln.Addr().String(), Callbacks: callbacks, Jobs: manager})
 
 	select {
 	case err := <-served:
@@ -84,19 +93,33 @@ func pages(assets *web.Assets) http.Handler {
 			Maskable: "/web/icons/icon-maskable-512.png",
 			SVG:      "/web/icons/icon.svg",
 		},
-		BackgroundColor:   "#1f2a44",
-		ThemeColor:        "#1f2a44",
-		Styles:            []string{"/web/app.css"},
-		Scripts:           []string{ui.PlotlyScript},
-		Resources:         assets,
-		Version:           assets.Version(),
-		WasmContentLength: fmt.Sprint(assets.WasmSize()),
+		BackgroundColor: "#1f2a44",
+		ThemeColor:      "#1f2a44",
+		Styles:          []string{"/web/app.css"},
+		Scripts:         []string{ui.PlotlyScript},
+		// Every page opens offline, not only "/": go-app's worker serves
+		// what it cached, cache first.
+		CacheableResources: append(examplePaths(), "/web/icons/icon.svg"),
+		Resources:          assets,
+		Version:            assets.Version(),
+		WasmContentLength:  fmt.Sprint(assets.WasmSize()),
 	}
 }
 
+func examplePaths() []string {
+	paths := make([]string, len(examples.All))
+	for i, e := range examples.All {
+		paths[i] = e.Path
+	}
+	return paths
+}
+
 // assetFiles returns web/: embedded in a production build, else on disk,
-// built first when build is set.
-func assetFiles(ctx context.Context, build bool) (fs.FS, error) {
+// built first when build is set; or dir, as it is, when given.
+func assetFiles(ctx context.Context, build bool, dir string) (fs.FS, error) {
+	if dir != "" {
+		return os.DirFS(dir), nil
+	}
 	if files := web.Embedded(); files != nil {
 		return files, nil
 	}

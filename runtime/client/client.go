@@ -16,7 +16,17 @@ var (
 	ErrorProp = runtime.PropID{ID: "_longcall", Prop: "error"}
 	// StatusProp holds the connection's state: "connecting", "online" or "offline".
 	StatusProp = runtime.PropID{ID: "_longcall", Prop: "status"}
+	// QueuedProp holds how many calls wait for the connection to return.
+	QueuedProp = runtime.PropID{ID: "_longcall", Prop: "queued"}
 )
+
+// Flight is a call the page waits for, as kept across a reload: the call as
+// sent, and its job once the server accepted it.
+type Flight struct {
+	Call protocol.Message `json:"call"`
+	Job  string           `json:"job,omitempty"`
+	Sent bool             `json:"sent,omitempty"` // handed to a connection; else queued offline
+}
 
 // CallbackError is the value of ErrorProp.
 type CallbackError struct {
@@ -37,6 +47,9 @@ type Client struct {
 	mu      sync.Mutex
 	seq     uint64
 	flights map[string]*flight // callback id → its latest call
+	status  string
+
+	journal func([]Flight) // hears every change of the flights, to keep them
 }
 
 // flight is a callback's latest call; answers about older calls are stale.
@@ -44,6 +57,7 @@ type flight struct {
 	spec          *runtime.Spec
 	call          protocol.Message // as sent, to send again if it was lost
 	job           string
+	sent          bool // handed to a live connection; false while queued offline
 	cancelPending bool // cancel asked for before the job id arrived
 }
 
@@ -57,6 +71,92 @@ func New(dash *runtime.Dashboard, store *Store, send func(protocol.Message)) *Cl
 		c.callbacks = append(c.callbacks, cb.Spec())
 	}
 	return c
+}
+
+// Journal makes save hear the page's flights after every change, so that a
+// reloaded page can Restore them: ui keeps them in the browser's storage.
+func (c *Client) Journal(save func([]Flight)) { c.journal = save }
+
+// Flights returns the calls the page waits for.
+func (c *Client) Flights() []Flight {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Flight, 0, len(c.flights))
+	for _, f := range c.flights {
+		out = append(out, Flight{Call: f.call, Job: f.job, Sent: f.sent})
+	}
+	return out
+}
+
+// Restore takes back the flights of the page before a reload, before Start
+// and before the connection's first hello: running props are set again, jobs
+// are re-attached, and calls never acknowledged are sent again with their
+// idempotency keys. Flights of callbacks this page does not have are dropped.
+func (c *Client) Restore(flights []Flight) {
+	byID := map[string]*runtime.Spec{}
+	for _, s := range c.callbacks {
+		byID[s.ID] = s
+	}
+	var running []protocol.PropValue
+	c.mu.Lock()
+	for _, fl := range flights {
+		spec := byID[fl.Call.Callback]
+		if spec == nil || fl.Call.Req == 0 {
+			continue
+		}
+		c.flights[spec.ID] = &flight{spec: spec, call: fl.Call, job: fl.Job, sent: fl.Sent}
+		c.seq = max(c.seq, fl.Call.Req)
+		if spec.Background {
+			running = append(running, runningValues(spec, true)...)
+		}
+	}
+	c.mu.Unlock()
+	c.store.Set(running...)
+	c.flightsChanged()
+}
+
+// flightsChanged journals the flights and counts the calls still waiting
+// for the connection.
+func (c *Client) flightsChanged() {
+	c.mu.Lock()
+	queued := 0
+	for _, f := range c.flights {
+		if !f.sent {
+			queued++
+		}
+	}
+	c.mu.Unlock()
+	raw, _ := json.Marshal(queued)
+	c.store.Set(protocol.PropValue{ID: QueuedProp.ID, Prop: QueuedProp.Prop, Value: raw})
+	if c.journal != nil {
+		c.journal(c.Flights())
+	}
+}
+
+// Settled returns the page's props as they stand when no call runs: running
+// props at their after values and progress props at their defaults, since
+// those describe calls in flight, not the page; and without the client's own
+// props. It is what a page keeps across a reload: a restored flight sets its
+// running and progress props again.
+func (c *Client) Settled() []protocol.PropValue {
+	transient := map[runtime.PropID]json.RawMessage{}
+	for _, spec := range c.callbacks {
+		for _, v := range append(runningValues(spec, false), progressDefaults(spec)...) {
+			transient[v.PropID()] = v.Value
+		}
+	}
+	all := c.store.Snapshot()
+	out := all[:0]
+	for _, v := range all {
+		if v.ID == StatusProp.ID {
+			continue
+		}
+		if settled, ok := transient[v.PropID()]; ok {
+			v.Value = settled
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // Store returns the client's store.
@@ -80,8 +180,12 @@ func (c *Client) Update(values ...protocol.PropValue) {
 
 // Status implements Peer: it keeps the connection's state in StatusProp.
 func (c *Client) Status(status string) {
+	c.mu.Lock()
+	c.status = status
+	c.mu.Unlock()
 	raw, _ := json.Marshal(status)
 	c.store.Set(protocol.PropValue{ID: StatusProp.ID, Prop: StatusProp.Prop, Value: raw})
+	c.flightsChanged()
 }
 
 // Waiting implements Peer: the background jobs this page waits for.
@@ -101,24 +205,33 @@ func (c *Client) Waiting() []protocol.JobRef {
 // acknowledged with a job id are sent again: background ones carry their
 // idempotency key, so the server joins the job if the first copy arrived. On
 // a new session, calls sent before can never be answered.
-func (c *Client) Welcome(resumed bool, unsent map[uint64]bool) {
+//
+// Calls queued while offline go out now, on either kind of session: they
+// were never sent.
+func (c *Client) Welcome(session string, resumed bool, unsent map[uint64]bool) {
+	var lost []*flight
+	var send []protocol.Message
 	c.mu.Lock()
-	var sent []*flight
+	c.status = StatusOnline // from here on, calls go straight to the connection
 	for _, f := range c.flights {
-		if !unsent[f.req()] {
-			sent = append(sent, f)
+		switch {
+		case !f.sent:
+			f.sent = true
+			send = append(send, f.call)
+		case unsent[f.req()]:
+			// still in the connection's queue: it goes out after this
+		case !resumed:
+			lost = append(lost, f)
+		case f.job == "":
+			send = append(send, f.call) // may have been lost in the drop
 		}
 	}
 	c.mu.Unlock()
-	if !resumed {
-		c.sessionLost(sent)
-		return
+	c.sessionLost(lost)
+	for _, m := range send {
+		c.send(m)
 	}
-	for _, f := range sent {
-		if f.job == "" {
-			c.send(f.call)
-		}
-	}
+	c.flightsChanged()
 }
 
 // sessionLost ends calls the server can no longer answer with an error, so
@@ -183,14 +296,20 @@ func (c *Client) trigger(spec *runtime.Spec, fired []runtime.PropID) {
 	c.mu.Lock()
 	c.seq++
 	call.Req = c.seq
-	c.flights[spec.ID] = &flight{spec: spec, call: call} // a running call is superseded; the server cancels its job
+	// Offline, the call waits in the flight, kept across a reload, until a
+	// welcome sends it.
+	online := c.status == StatusOnline
+	c.flights[spec.ID] = &flight{spec: spec, call: call, sent: online} // a running call is superseded; the server cancels its job
 	c.mu.Unlock()
 
 	c.clearError(spec.ID)
 	if spec.Background {
 		c.store.Set(runningValues(spec, true)...)
 	}
-	c.send(call)
+	c.flightsChanged()
+	if online {
+		c.send(call)
+	}
 }
 
 func newKey() string {
@@ -206,11 +325,15 @@ func (c *Client) cancel(spec *runtime.Spec) {
 		c.mu.Unlock()
 		return
 	}
-	job := f.job
-	if job == "" {
+	job, sent := f.job, f.sent
+	if job == "" && sent {
 		f.cancelPending = true
 	}
 	c.mu.Unlock()
+	if !sent { // never left the page: cancel it here
+		c.finish(protocol.Message{Req: f.req(), Callback: spec.ID}, protocol.StatusCancelled, nil, nil)
+		return
+	}
 	if job != "" {
 		c.send(protocol.Message{Type: protocol.TypeCancel, Req: f.req(), Callback: spec.ID, Job: job})
 	}
@@ -243,10 +366,14 @@ func (c *Client) jobAccepted(m protocol.Message) {
 		c.mu.Unlock()
 		return
 	}
+	changed := f.job != m.Job
 	f.job = m.Job
 	cancel := f.cancelPending
 	f.cancelPending = false
 	c.mu.Unlock()
+	if changed {
+		c.flightsChanged()
+	}
 	if cancel {
 		c.send(protocol.Message{Type: protocol.TypeCancel, Req: m.Req, Callback: m.Callback, Job: m.Job})
 	}
@@ -275,6 +402,7 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 	}
 	delete(c.flights, m.Callback)
 	c.mu.Unlock()
+	c.flightsChanged()
 
 	var changed []runtime.PropID
 	if f.spec.Background {

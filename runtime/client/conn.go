@@ -38,7 +38,7 @@ type Peer interface {
 	// (unsent, by req) go out. When resumed is false after an earlier
 	// session, the calls sent before will never be answered. When it is
 	// true, calls sent but never acknowledged may have been lost in the drop.
-	Welcome(resumed bool, unsent map[uint64]bool)
+	Welcome(session string, resumed bool, unsent map[uint64]bool)
 }
 
 // Conn is the page's one websocket to the server. It says hello with the
@@ -60,9 +60,10 @@ type Conn struct {
 }
 
 // Dial starts connecting to url (ws:// or wss://) and keeps the connection up
-// until ctx ends, reporting to peer.
-func Dial(ctx context.Context, url string, peer Peer) *Conn {
-	c := &Conn{url: url, peer: peer, welcomed: make(chan struct{})}
+// until ctx ends, reporting to peer. session, when not empty, is the token of
+// the session to resume: a reloaded page's.
+func Dial(ctx context.Context, url string, peer Peer, session string) *Conn {
+	c := &Conn{url: url, peer: peer, session: session, welcomed: make(chan struct{})}
 	go c.run(ctx)
 	return c
 }
@@ -177,7 +178,7 @@ func (c *Conn) online(ws *websocket.Conn, welcome protocol.Message) error {
 	first := c.session == ""
 	c.mu.Unlock()
 	// Outside the lock: the peer may Send, which queues while ws is unset.
-	c.peer.Welcome(welcome.Resumed || first, unsent)
+	c.peer.Welcome(welcome.Session, welcome.Resumed || first, unsent)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -222,6 +223,6 @@ func read(ctx context.Context, ws *websocket.Conn) (protocol.Message, error) {
 func Open(ctx context.Context, url string, dash *runtime.Dashboard) (*Client, *Conn) {
 	var conn *Conn
 	c := New(dash, NewStore(), func(m protocol.Message) { conn.Send(m) })
-	conn = Dial(ctx, url, c)
+	conn = Dial(ctx, url, c, "")
 	return c, conn
 }

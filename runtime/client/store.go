@@ -23,6 +23,7 @@ type Store struct {
 	values   map[runtime.PropID]json.RawMessage
 	watchers map[string]map[int]func()
 	nextID   int
+	onChange func([]runtime.PropID)
 }
 
 // NewStore returns an empty store.
@@ -81,6 +82,25 @@ func (s *Store) Set(values ...protocol.PropValue) []runtime.PropID {
 	return changed
 }
 
+// OnChange makes fn hear every change, after the component watchers: ui
+// keeps the page's last props in the browser with it.
+func (s *Store) OnChange(fn func(changed []runtime.PropID)) {
+	s.mu.Lock()
+	s.onChange = fn
+	s.mu.Unlock()
+}
+
+// Snapshot returns every prop and its value.
+func (s *Store) Snapshot() []protocol.PropValue {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]protocol.PropValue, 0, len(s.values))
+	for p, v := range s.values {
+		out = append(out, protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v})
+	}
+	return out
+}
+
 // Watch calls fn after any prop of component changes, until the returned
 // function is called.
 func (s *Store) Watch(component string, fn func()) (unwatch func()) {
@@ -115,8 +135,12 @@ func (s *Store) notify(changed []runtime.PropID) {
 			fns = append(fns, fn)
 		}
 	}
+	onChange := s.onChange
 	s.mu.RUnlock()
 	for _, fn := range fns {
 		fn()
+	}
+	if onChange != nil {
+		onChange(changed)
 	}
 }

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// testServer is a server of a test's own, for tests that stop and restart it.
+type testServer struct {
+	*serving
+	addr string
+	stop func()
+}
+
+// startServer runs a server on addr ("127.0.0.1:0" for any port) with the
+// assets TestMain built, adjusted by edit.
+func startServer(t *testing.T, addr string, edit func(*config)) *testServer {
+	t.Helper()
+	cfg := testConfig(addr)
+	if edit != nil {
+		edit(&cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan *serving, 1)
+	served := make(chan error, 1)
+	go func() { served <- run(ctx, cfg, func(s *serving) { ready <- s }) }()
+	select {
+	case s := <-ready:
+		stopped := false
+		stop := func() {
+			if !stopped {
+				stopped = true
+				cancel()
+				<-served
+			}
+		}
+		t.Cleanup(stop)
+		return &testServer{serving: s, addr: s.URL[len("http://"):], stop: stop}
+	case err := <-served:
+		cancel()
+		t.Fatalf("server on %s did not start: %v", addr, err)
+		return nil
+	}
+}
+
+// waitControlled waits until the service worker controls the page: from then
+// on the page and its assets open offline.
+func waitControlled(t *testing.T, ctx context.Context) {
+	t.Helper()
+	waitJS(t, ctx, `navigator.serviceWorker.controller !== null`)
+}
+
+func TestInstallable(t *testing.T) {
+	if browser == nil {
+		t.Skip("chromium is not installed (.ci/run installs it)")
+	}
+	// The default profile: Chromium never offers to install from incognito,
+	// which every other test's profile is.
+	ctx := openTab(t, browser, baseURL+"/")
+	waitControlled(t, ctx)
+	res, err := chromedp.Call(ctx, page.GetInstallabilityErrors, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.InstallabilityErrors {
+		t.Errorf("installability error: %s %v", e.ErrorID, e.ErrorArguments)
+	}
+
+	resp, err := http.Get(baseURL + "/manifest.webmanifest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var manifest struct {
+		Icons []struct{ Src, Sizes, Purpose string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&manifest); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"192x192": false, "512x512": false, "maskable": false}
+	for _, icon := range manifest.Icons {
+		if icon.Src == "" || icon.Src[0] != '/' {
+			t.Errorf("icon %q is not served by the app", icon.Src)
+		}
+		want[icon.Sizes] = true
+		if icon.Purpose == "maskable" {
+			want["maskable"] = true
+		}
+	}
+	for k, ok := range want {
+		if !ok {
+			t.Errorf("manifest has no %s icon: %+v", k, manifest.Icons)
+		}
+	}
+}
+
+// One story, as a user lives it: results kept, an offline open, a click
+// while offline queued across a reload, and sent once when the server is back.
+func TestOfflineOpenKeepsOutputsAndQueuesClicks(t *testing.T) {
+	srv := startServer(t, "127.0.0.1:0", nil)
+	ctx := openTab(t, newProfile(t), srv.URL+"/examples/simple")
+	waitOnline(t, ctx)
+	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 0 times"))
+	click(t, ctx, "#button_id")
+	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 1 times"))
+	waitControlled(t, ctx)
+
+	srv.stop()
+	do(t, ctx, chromedp.Reload())
+	const offline = `document.querySelector('#longcall-status')?.dataset.status === 'offline' && document.querySelector('#longcall-status').textContent.includes('Offline')`
+	waitJS(t, ctx, offline+` && `+fmt.Sprintf(paragraphIs, "Clicked 1 times")+` && document.querySelector('#button_id').textContent === 'Run Job!'`)
+
+	click(t, ctx, "#button_id")
+	const queued = `document.querySelector('#longcall-status').dataset.queued === '1' && document.querySelector('#longcall-status').textContent.includes('1 call queued')`
+	waitJS(t, ctx, queued)
+	do(t, ctx, chromedp.Reload())
+	waitJS(t, ctx, offline+` && `+queued+` && `+fmt.Sprintf(paragraphIs, "Clicked 1 times"))
+
+	back := startServer(t, srv.addr, nil)
+	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 2 times")+` && document.querySelector('#longcall-status').dataset.queued === '0'`)
+	waitOnline(t, ctx)
+	if n := back.Jobs.Stats().Started; n != 1 {
+		t.Fatalf("the server started %d jobs for one queued click, want 1", n)
+	}
+}
+
+func TestProgressContinuesAfterReloadAndCut(t *testing.T) {
+	ctx := tab(t, "/examples/progress")
+	const value = `Number(document.querySelector('#progress_bar').getAttribute('value'))`
+	const running = `document.querySelector('#button_id').disabled && document.querySelector('#paragraph_id').style.visibility === 'hidden'`
+
+	click(t, ctx, "#button_id")
+	waitJS(t, ctx, value+` >= 2`)
+	reached := evalJS[float64](t, ctx, value)
+	do(t, ctx, chromedp.Reload())
+	waitOnline(t, ctx)
+	// The reloaded page is running the same job, from where it was.
+	waitJS(t, ctx, running+` && `+value+` >= `+fmt.Sprint(reached))
+	script(t, ctx, `window.seen = []; new MutationObserver(() => window.seen.push(`+value+`))
+		.observe(document.querySelector('#progress_bar'), {attributes: true, attributeFilter: ['value']});`)
+	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 1 times")+` && !document.querySelector('#button_id').disabled`)
+	seen := evalJS[[]float64](t, ctx, `window.seen`)
+	for i := 1; i < len(seen); i++ {
+		if seen[i] < seen[i-1] && seen[i] != 0 { // 0: the reset after the end
+			t.Fatalf("progress went back after the reload: %v", seen)
+		}
+	}
+
+	// The same with the websocket cut by the server instead of a reload.
+	click(t, ctx, "#button_id")
+	waitJS(t, ctx, value+` >= 1 && `+running)
+	mainServer.Callbacks.Reconnect()
+	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 2 times")+` && !document.querySelector('#button_id').disabled`)
+}
+
+// Each tab is a session of its own (sessionStorage is per tab): a job in one
+// tab runs nowhere else. See docs/CONTINUITY.md.
+func TestTabsAreSeparateSessions(t *testing.T) {
+	profile := newProfile(t)
+	a := openTab(t, profile, baseURL+"/examples/disable")
+	waitOnline(t, a)
+	b := openTab(t, profile, baseURL+"/examples/disable")
+	waitOnline(t, b)
+	const token = `sessionStorage.getItem('longcall.session')`
+	ta, tb := evalJS[string](t, a, token), evalJS[string](t, b, token)
+	if ta == "" || ta == tb {
+		t.Fatalf("tab sessions %q and %q; want two different ones", ta, tb)
+	}
+	waitJS(t, a, `!document.querySelector('#button_id').disabled`)
+	waitJS(t, b, `!document.querySelector('#button_id').disabled`)
+	click(t, a, "#button_id")
+	waitJS(t, a, `document.querySelector('#button_id').disabled`)
+	if evalJS[bool](t, b, `document.querySelector('#button_id').disabled`) {
+		t.Fatal("a job started in one tab shows as running in the other")
+	}
+	waitJS(t, a, `!document.querySelector('#button_id').disabled`)
+}
+
+func TestNewVersionIsNoticed(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := copyWeb(t, filepath.Join(root, "web"))
+	srv := startServer(t, "127.0.0.1:0", func(c *config) { c.webDir = old })
+	ctx := openTab(t, newProfile(t), srv.URL+"/examples/simple")
+	waitOnline(t, ctx)
+	waitControlled(t, ctx)
+	if evalJS[bool](t, ctx, `document.querySelector('#longcall-update') !== null`) {
+		t.Fatal("an update is offered before there is one")
+	}
+
+	// Rebuild with a change and restart on the same address.
+	next := copyWeb(t, old)
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -X main.version=next", "-o", filepath.Join(next, "app.wasm"), "./cmd/app")
+	build.Dir = root
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("rebuild: %v\n%s", err, out)
+	}
+	srv.stop()
+	startServer(t, srv.addr, func(c *config) { c.webDir = next })
+
+	waitJS(t, ctx, `document.querySelector('#longcall-update')?.textContent.includes('new version')`)
+}
+
+// copyWeb copies a web directory (app.wasm, icons, CSS, npm assets) to a
+// temporary one.
+func copyWeb(t *testing.T, from string) string {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "web")
+	if out, err := exec.Command("cp", "-r", from, to).CombinedOutput(); err != nil {
+		t.Fatalf("copy %s: %v\n%s", from, err, out)
+	}
+	return to
+}
