@@ -54,6 +54,7 @@ type Conn struct {
 	ws      *websocket.Conn
 	pending []protocol.Message
 	status  string
+	started bool // a welcome came before: later calls may have been sent
 
 	welcomed chan struct{}
 	once     sync.Once
@@ -160,6 +161,12 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 	for {
 		m, err := read(ctx, ws)
 		if err != nil {
+			if websocket.CloseStatus(err) == protocol.CloseReplaced {
+				// Another page (a duplicated tab) has this session now.
+				c.mu.Lock()
+				c.session = ""
+				c.mu.Unlock()
+			}
 			return errors.Join(errWelcomed, err)
 		}
 		c.peer.Handle(m)
@@ -175,7 +182,9 @@ func (c *Conn) online(ws *websocket.Conn, welcome protocol.Message) error {
 			unsent[m.Req] = true
 		}
 	}
-	first := c.session == ""
+	// A page's very first session resumes nothing, and loses nothing either.
+	first := !c.started && c.session == ""
+	c.started = true
 	c.mu.Unlock()
 	// Outside the lock: the peer may Send, which queues while ws is unset.
 	c.peer.Welcome(welcome.Session, welcome.Resumed || first, unsent)
@@ -221,8 +230,13 @@ func read(ctx context.Context, ws *websocket.Conn) (protocol.Message, error) {
 // url: the way to drive a server from Go (tests, benchmarks, load tools).
 // Call Start on the client for the initial calls, if wanted.
 func Open(ctx context.Context, url string, dash *runtime.Dashboard) (*Client, *Conn) {
+	return Resume(ctx, url, dash, "")
+}
+
+// Resume is Open resuming the session with token session.
+func Resume(ctx context.Context, url string, dash *runtime.Dashboard, session string) (*Client, *Conn) {
 	var conn *Conn
 	c := New(dash, NewStore(), func(m protocol.Message) { conn.Send(m) })
-	conn = Dial(ctx, url, c, "")
+	conn = Dial(ctx, url, c, session)
 	return c, conn
 }

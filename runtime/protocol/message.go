@@ -13,6 +13,11 @@ import (
 // that receives another version answers with an error and closes.
 const Version = 1
 
+// CloseReplaced is the websocket close code for a connection whose session
+// was taken over by a newer connection (a duplicated tab). The client must
+// not resume that session again, or the two would take it from each other.
+const CloseReplaced = 4001
+
 // Path is where the server mounts the websocket endpoint.
 const Path = "/_longcall/ws"
 

@@ -161,7 +161,7 @@ func (h *hub) attach(token string, c *conn) *session {
 	}
 	s.mu.Unlock()
 	if old != nil {
-		old.close("replaced by a newer connection of the same session")
+		old.closeWith(protocol.CloseReplaced, "replaced by a newer connection of the same session")
 	}
 	return s
 }

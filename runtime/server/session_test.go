@@ -89,3 +89,31 @@ func TestWrongProtocolVersionIsRefusedWithTheReason(t *testing.T) {
 		return
 	}
 }
+
+// A duplicated tab starts with the token of the tab it copies: the session
+// goes to the newer connection, and the older one takes a fresh session
+// instead of taking the first back.
+func TestReplacedConnectionStartsAFreshSession(t *testing.T) {
+	url := startServer(t)
+	older := open(t, url)
+	<-older.conn.Welcomed()
+	token := older.conn.Session()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	_, newerConn := client.Resume(ctx, url, testDash, token)
+	<-newerConn.Welcomed()
+	if newerConn.Session() != token {
+		t.Fatalf("the newer connection got %s, want the session %s", newerConn.Session(), token)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for older.conn.Session() == token || older.conn.Status() != client.StatusOnline {
+		if time.Now().After(deadline) {
+			t.Fatalf("the older connection still has the session %s (status %s)", older.conn.Session(), older.conn.Status())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if newerConn.Session() != token || newerConn.Status() != client.StatusOnline {
+		t.Fatalf("the older connection took the session back")
+	}
+}
