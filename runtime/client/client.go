@@ -44,9 +44,12 @@ type Client struct {
 	callbacks []*runtime.Spec
 	send      func(protocol.Message)
 
+	graph *graph
+
 	mu      sync.Mutex
 	seq     uint64
-	flights map[string]*flight // callback id → its latest call
+	flights map[string]*flight          // callback id → its latest call
+	waiting map[string][]runtime.PropID // callbacks scheduled behind an ancestor, with what fired them
 	status  string
 
 	journal func([]Flight) // hears every change of the flights, to keep them
@@ -66,10 +69,11 @@ func (f *flight) req() uint64 { return f.call.Req }
 // New returns a client for dash's callbacks over store. send delivers
 // messages to the server; Conn.Send is the usual one.
 func New(dash *runtime.Dashboard, store *Store, send func(protocol.Message)) *Client {
-	c := &Client{store: store, send: send, flights: map[string]*flight{}}
+	c := &Client{store: store, send: send, flights: map[string]*flight{}, waiting: map[string][]runtime.PropID{}}
 	for _, cb := range dash.Callbacks() {
 		c.callbacks = append(c.callbacks, cb.Spec())
 	}
+	c.graph = newGraph(c.callbacks)
 	return c
 }
 
@@ -165,11 +169,14 @@ func (c *Client) Store() *Store { return c.store }
 // Start makes the initial calls, as Dash does when a page loads: every
 // callback without PreventInitialCall, with nothing in Triggered.
 func (c *Client) Start() {
+	c.mu.Lock()
 	for _, spec := range c.callbacks {
 		if !spec.PreventInitialCall {
-			c.trigger(spec, nil)
+			c.waiting[spec.ID] = c.waiting[spec.ID] // nil: fired by nothing
 		}
 	}
+	c.mu.Unlock()
+	c.release()
 }
 
 // Update sets props from the page (a click's n_clicks, an input's value) and
@@ -269,17 +276,63 @@ func (c *Client) react(changed []runtime.PropID) {
 			}
 		}
 	}
+	c.mu.Lock()
 	for _, spec := range c.callbacks {
-		var fired []runtime.PropID
 		for _, p := range changed {
-			if spec.IsInput(p) {
-				fired = append(fired, p)
+			if spec.IsInput(p) && !containsProp(c.waiting[spec.ID], p) {
+				c.waiting[spec.ID] = append(c.waiting[spec.ID], p)
 			}
 		}
-		if fired != nil {
-			c.trigger(spec, fired)
+	}
+	c.mu.Unlock()
+	c.release()
+}
+
+// release triggers, parents first, every scheduled callback none of whose
+// ancestors is scheduled or running. A chain thus runs in dependency order,
+// each callback once for all the changes that reach it.
+func (c *Client) release() {
+	for {
+		spec, fired, ok := c.nextReady()
+		if !ok {
+			return
+		}
+		c.trigger(spec, fired)
+	}
+}
+
+func (c *Client) nextReady() (*runtime.Spec, []runtime.PropID, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, i := range c.graph.order {
+		spec := c.graph.specs[i]
+		fired, scheduled := c.waiting[spec.ID]
+		if !scheduled || c.blockedLocked(i) {
+			continue
+		}
+		delete(c.waiting, spec.ID)
+		return spec, fired, true
+	}
+	return nil, nil, false
+}
+
+func (c *Client) blockedLocked(i int) bool {
+	for a := range c.graph.ancestors[i] {
+		id := c.graph.specs[a].ID
+		if _, scheduled := c.waiting[id]; scheduled || c.flights[id] != nil {
+			return true
 		}
 	}
+	return false
+}
+
+func containsProp(props []runtime.PropID, p runtime.PropID) bool {
+	for _, q := range props {
+		if q == p {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Client) trigger(spec *runtime.Spec, fired []runtime.PropID) {
@@ -420,6 +473,7 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 		c.showError(e)
 	}
 	c.react(changed)
+	c.release() // descendants waiting on this call run even when it changed nothing
 }
 
 func (c *Client) showError(e CallbackError) {

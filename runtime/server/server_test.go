@@ -98,6 +98,14 @@ type page struct {
 	conn *client.Conn
 }
 
+// openDash connects a client of dash to url.
+func openDash(t *testing.T, url string, dash *runtime.Dashboard) (*client.Client, *client.Conn) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return client.Open(ctx, url, dash)
+}
+
 func open(t *testing.T, url string) *page {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
