@@ -135,11 +135,17 @@ func (c *Call) fail(err error) {
 }
 
 func (c *Call) result(err error) Result {
+	var panicked *panicError
 	switch {
 	case c.ctx.Err() != nil:
 		return Result{Status: protocol.StatusCancelled}
 	case errors.Is(err, ErrPreventUpdate):
 		return Result{Status: protocol.StatusPrevented}
+	case errors.As(err, &panicked):
+		p := panicked
+		res := errorResult(protocol.CodePanic, fmt.Sprintf("callback %s panicked: %v", c.callback, p.value))
+		res.Stack = p.stack
+		return res
 	case err != nil:
 		var perr *protocol.Error
 		if errors.As(err, &perr) {

@@ -18,10 +18,35 @@ type Handler func(*Call) error
 // Dash's PreventUpdate.
 var ErrPreventUpdate = errors.New("longcall: prevent update")
 
+// ErrorHandler handles what a callback's handler returned or panicked with,
+// as Dash's on_error. It may set outputs and props through call (what the
+// failed handler set is discarded). Returning nil ends the call with what it
+// set, the error handled; returning an error shows that error instead.
+type ErrorHandler func(call *Call, err error) error
+
 // Callback is a declared callback: its Spec, and on the server its Handler.
 type Callback struct {
 	spec    Spec
+	dash    *Dashboard
 	handler Handler
+	onError ErrorHandler
+}
+
+// OnError attaches an error handler to this callback; it takes precedence
+// over the dashboard's. Attach it where the handler is attached.
+func (cb *Callback) OnError(h ErrorHandler) *Callback {
+	cb.onError = h
+	return cb
+}
+
+func (cb *Callback) errorHandler() ErrorHandler {
+	if cb.onError != nil {
+		return cb.onError
+	}
+	if cb.dash != nil {
+		return cb.dash.errorHandler()
+	}
+	return nil
 }
 
 // Handle attaches the handler. Call it from a file built only for the server
@@ -72,17 +97,42 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 		return errorResult(protocol.CodeInternal, fmt.Sprintf("callback %s has no handler in this server build; attach one with Handle", cb.spec.ID))
 	}
 	call := newCall(ctx, cb, req, rep)
-	defer func() {
-		if v := recover(); v != nil {
-			res = errorResult(protocol.CodePanic, fmt.Sprintf("callback %s panicked: %v", cb.spec.ID, v))
-			res.Stack = debug.Stack()
-		}
-	}()
-	err := cb.handler(call)
+	err := protect(cb.handler, call)
 	if call.err != nil {
 		err = call.err // a bad input outranks whatever the handler made of its zero value
 	}
+	if h := cb.errorHandler(); h != nil && failed(ctx, err) {
+		call.outputs, call.err = nil, nil
+		err = protect(func(c *Call) error { return h(c, err) }, call)
+		if call.err != nil {
+			err = call.err
+		}
+	}
 	return call.result(err)
+}
+
+// failed reports whether err is a failure for an error handler: not success,
+// not a prevented update, not the end of a cancelled call.
+func failed(ctx context.Context, err error) bool {
+	return err != nil && !errors.Is(err, ErrPreventUpdate) && ctx.Err() == nil
+}
+
+// panicError is a recovered panic, with the stack for the server's log.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// protect runs h, turning a panic into a *panicError.
+func protect(h Handler, call *Call) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicError{value: v, stack: debug.Stack()}
+		}
+	}()
+	return h(call)
 }
 
 func errorResult(code, msg string) Result {

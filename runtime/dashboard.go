@@ -15,6 +15,7 @@ import (
 type Dashboard struct {
 	name    string
 	manager string
+	onError ErrorHandler
 
 	mu        sync.RWMutex
 	callbacks []*Callback
@@ -53,6 +54,20 @@ func NewDashboard(name string, opts ...DashboardOption) *Dashboard {
 	return d
 }
 
+// OnError sets the error handler of every callback of the dashboard that has
+// none of its own, as Dash's app-wide on_error.
+func (d *Dashboard) OnError(h ErrorHandler) {
+	d.mu.Lock()
+	d.onError = h
+	d.mu.Unlock()
+}
+
+func (d *Dashboard) errorHandler() ErrorHandler {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.onError
+}
+
 // Name returns the dashboard's name.
 func (d *Dashboard) Name() string { return d.name }
 
@@ -67,7 +82,7 @@ func (d *Dashboard) Callback(opts ...Option) *Callback {
 	if err := spec.finish(d.name); err != nil {
 		panic("longcall: " + err.Error())
 	}
-	cb := &Callback{spec: spec}
+	cb := &Callback{spec: spec, dash: d}
 
 	d.mu.Lock()
 	defer d.mu.Unlock()

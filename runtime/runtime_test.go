@@ -742,3 +742,56 @@ func TestValueAndProp(t *testing.T) {
 		t.Errorf("Set of an unencodable value = %+v, want an error naming the output", res)
 	}
 }
+
+func TestErrorHandlers(t *testing.T) {
+	c := uniq("onerror")
+	local := runtime.NewDashboard(c)
+	in := runtime.NewProp[string](c+"-in", "value")
+	out := runtime.NewProp[string](c+"-out", "children")
+	other := runtime.NewProp[string](c+"-other", "children")
+	alert := runtime.NewProp[string](c+"-alert", "children")
+
+	// The dashboard's handler turns any failure into a message in an output.
+	local.OnError(func(call *runtime.Call, err error) error {
+		alert.Set(call, "handled: "+err.Error())
+		return nil
+	})
+	failing := func(call *runtime.Call) error {
+		switch in.Get(call) {
+		case "panic":
+			panic("boom")
+		case "fail":
+			out.Set(call, "half done") // discarded: the call failed
+			return errors.New("no good")
+		}
+		out.Set(call, "ok")
+		return nil
+	}
+	app := local.Callback(runtime.Outputs(out, alert), runtime.Inputs(in)).Handle(failing)
+	req := func(v string) runtime.Request {
+		return runtime.Request{Inputs: []protocol.PropValue{{ID: c + "-in", Prop: "value", Value: []byte(`"` + v + `"`)}}}
+	}
+
+	res := invoke(app, req("fail"))
+	wantStatus(t, res, protocol.StatusOK)
+	if got := propsMap(res.Props); got[alert.String()] != `"handled: no good"` || got[out.String()] != "" {
+		t.Fatalf("props = %v, want only the alert", got)
+	}
+	res = invoke(app, req("panic"))
+	if got := propsMap(res.Props); got[alert.String()] != `"handled: panic: boom"` {
+		t.Fatalf("props = %v after a panic", got)
+	}
+	wantStatus(t, invoke(app, req("fine")), protocol.StatusOK)
+
+	// A callback's own handler wins, and an error it returns is shown.
+	own := local.Callback(runtime.Outputs(other), runtime.Inputs(runtime.NewProp[string](c+"-in2", "value"))).
+		Handle(func(call *runtime.Call) error { return errors.New("first") }).
+		OnError(func(call *runtime.Call, err error) error { return fmt.Errorf("explained: %w", err) })
+	wantError(t, invoke(own, runtime.Request{}), protocol.CodeHandler, "explained: first")
+
+	// A panicking error handler is reported as a panic, not a crash.
+	boom := local.Callback(runtime.Outputs(runtime.NewProp[int](c+"-x", "children")), runtime.Inputs(runtime.NewProp[int](c+"-in3", "value"))).
+		Handle(func(call *runtime.Call) error { return errors.New("first") }).
+		OnError(func(call *runtime.Call, err error) error { panic("worse") })
+	wantError(t, invoke(boom, runtime.Request{}), protocol.CodePanic, "worse")
+}
