@@ -25,8 +25,10 @@ type InProcess struct {
 	tasks   map[ID]*task     // queued and running
 	byKey   map[string]*task // the unfinished job of each supersede key
 	byIdem  map[string]*task // the unfinished job of each session's idempotency key
+	byCache map[string]*task // the unfinished job of each CacheBy key
 	closed  bool
-	results *results // finished jobs, for pages that re-attach
+	results *results     // finished jobs, for pages that re-attach
+	cache   *resultCache // CacheBy results, shared by every session
 
 	workers sync.WaitGroup
 	started atomic.Int64
@@ -47,7 +49,7 @@ func (m *InProcess) Stats() Stats {
 // or I/O-bound handlers: 128 workers, a queue of 4096 jobs, and finished
 // results kept 10 minutes for pages that re-attach.
 func NewInProcess(opts ...Option) *InProcess {
-	cfg := config{workers: 128, queueSize: 4096, resultTTL: 10 * time.Minute}
+	cfg := config{workers: 128, queueSize: 4096, resultTTL: 10 * time.Minute, cacheTTL: time.Hour}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -55,13 +57,19 @@ func NewInProcess(opts ...Option) *InProcess {
 	if err != nil {
 		panic(err) // only for a config ristretto rejects, and ours is constant
 	}
+	cache, err := newResultCache(cfg.cacheTTL)
+	if err != nil {
+		panic(err)
+	}
 	m := &InProcess{
 		cfg:     cfg,
 		queue:   make(chan *task, cfg.queueSize),
 		tasks:   map[ID]*task{},
 		byKey:   map[string]*task{},
 		byIdem:  map[string]*task{},
+		byCache: map[string]*task{},
 		results: res,
+		cache:   cache,
 	}
 	m.workers.Add(cfg.workers)
 	for range cfg.workers {
@@ -86,6 +94,16 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 			return id, m.attachLocked(id, job.Session, sink)
 		}
 	}
+	if job.CacheKey != "" {
+		if res, ok := m.cache.get(job.CacheKey); ok {
+			sink.Deliver(Event{Job: job.ID, Kind: Queued}) // every job's first event, a hit's too
+			sink.Deliver(Event{Job: job.ID, Kind: Finished, Result: &res})
+			return job.ID, nil
+		}
+		if t := m.byCache[job.CacheKey]; t != nil && t.attach(job.Session, sink) {
+			return t.job.ID, nil
+		}
+	}
 	// Only Submit sends, and it holds mu, so a free slot stays free.
 	if len(m.queue) == cap(m.queue) {
 		return "", ErrBusy
@@ -100,6 +118,9 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 	}
 	if idem != "" {
 		m.byIdem[idem] = t
+	}
+	if job.CacheKey != "" {
+		m.byCache[job.CacheKey] = t
 	}
 	sink.Deliver(Event{Job: job.ID, Kind: Queued})
 	m.queue <- t
@@ -116,11 +137,11 @@ func (m *InProcess) Attach(_ context.Context, id ID, session string, sink Sink) 
 // attachLocked runs under mu, which endLocked holds while it finishes a task
 // and stores its result, so a job is always found in one place or the other.
 func (m *InProcess) attachLocked(id ID, session string, sink Sink) error {
-	if t := m.tasks[id]; t != nil && t.job.Session == session {
-		t.attach(sink)
+	if t := m.tasks[id]; t != nil && t.watchedBy(session) {
+		t.attach(session, sink)
 		return nil
 	}
-	if f, ok := m.results.job(id); ok && f.session == session {
+	if f, ok := m.results.job(id); ok && f.watchedBy(session) {
 		res := f.result
 		sink.Deliver(Event{Job: id, Kind: Finished, Result: &res})
 		return nil
@@ -153,6 +174,7 @@ func (m *InProcess) Shutdown(ctx context.Context) error {
 	select {
 	case <-done:
 		m.results.close()
+		m.cache.close()
 		return nil
 	case <-ctx.Done():
 		m.mu.Lock()
@@ -217,7 +239,13 @@ func (m *InProcess) endLocked(t *task, res runtime.Result, cause error) bool {
 	if m.byIdem[idem] == t {
 		delete(m.byIdem, idem)
 	}
-	m.results.put(t.job.ID, finished{session: t.job.Session, result: res}, idem)
+	if key := t.job.CacheKey; key != "" && m.byCache[key] == t {
+		delete(m.byCache, key)
+		if res.Status == protocol.StatusOK {
+			m.cache.put(key, res, t.job.CacheTTL)
+		}
+	}
+	m.results.put(t.job.ID, finished{sessions: t.sessions(), result: res}, idem)
 	return true
 }
 

@@ -38,7 +38,13 @@ type Job struct {
 	// after a reconnect) attach to the first job instead of starting another.
 	// The client chooses it; managers scope it to the session.
 	Idempotency string
-	Request     runtime.Request
+	// CacheKey, when set (the callback has CacheBy), shares the job across
+	// sessions: a result cached under the key answers at once without a run,
+	// and a submission while a job with the key runs joins that job. A shared
+	// job is one job: cancelling or superseding it ends it for every session.
+	CacheKey string
+	CacheTTL time.Duration // zero: the manager's default
+	Request  runtime.Request
 }
 
 // Errors a manager returns or reports.
@@ -64,6 +70,7 @@ type config struct {
 	queueSize int
 	timeout   time.Duration
 	resultTTL time.Duration
+	cacheTTL  time.Duration
 }
 
 // Option configures a manager.
@@ -78,6 +85,10 @@ func QueueSize(n int) Option { return func(c *config) { c.queueSize = max(1, n) 
 // ResultTTL is how long a finished job's result is kept for a page that
 // re-attaches (after a reload or a reconnect) before it is dropped.
 func ResultTTL(d time.Duration) Option { return func(c *config) { c.resultTTL = d } }
+
+// CacheTTL is how long a CacheBy result is kept when its callback sets no
+// Expire.
+func CacheTTL(d time.Duration) Option { return func(c *config) { c.cacheTTL = d } }
 
 // DefaultTimeout bounds jobs whose callback declares no Timeout.
 func DefaultTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }

@@ -11,8 +11,17 @@ import (
 
 // finished is what is kept of an ended job for a page that comes back for it.
 type finished struct {
-	session string
-	result  runtime.Result
+	sessions []string // the submitter's, and those that joined a shared job
+	result   runtime.Result
+}
+
+func (f finished) watchedBy(session string) bool {
+	for _, s := range f.sessions {
+		if s == session {
+			return true
+		}
+	}
+	return false
 }
 
 // results keeps finished jobs for re-attach, by job id and by idempotency

@@ -18,9 +18,11 @@ const (
 
 // task is a job inside InProcess. Its mutex orders its events: nothing is
 // delivered after Finished, whichever of result, cancel or timeout comes first.
+// It has one sink per session watching it: the submitter's, and those of
+// sessions that joined a shared (CacheBy) job.
 type task struct {
 	job    Job
-	sink   Sink
+	sinks  map[string]Sink // by session
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
@@ -31,7 +33,33 @@ type task struct {
 
 func newTask(job Job, sink Sink) *task {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	return &task{job: job, sink: sink, ctx: ctx, cancel: cancel}
+	return &task{job: job, sinks: map[string]Sink{job.Session: sink}, ctx: ctx, cancel: cancel}
+}
+
+// watchedBy reports whether session submitted or joined the task.
+func (t *task) watchedBy(session string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, ok := t.sinks[session]
+	return ok
+}
+
+// sessions returns the sessions watching the task.
+func (t *task) sessions() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]string, 0, len(t.sinks))
+	for s := range t.sinks {
+		out = append(out, s)
+	}
+	return out
+}
+
+// deliver sends e to every sink; t.mu is held.
+func (t *task) deliver(e Event) {
+	for _, s := range t.sinks {
+		s.Deliver(e)
+	}
 }
 
 // start moves a queued task to running; false if it was cancelled meanwhile.
@@ -42,7 +70,7 @@ func (t *task) start() bool {
 		return false
 	}
 	t.state = taskRunning
-	t.sink.Deliver(Event{Job: t.job.ID, Kind: Started})
+	t.deliver(Event{Job: t.job.ID, Kind: Started})
 	return true
 }
 
@@ -59,13 +87,13 @@ func (t *task) finish(res runtime.Result, cause error) bool {
 	} else {
 		t.cancel(context.Canceled) // release the context's resources
 	}
-	t.sink.Deliver(Event{Job: t.job.ID, Kind: Finished, Result: &res})
+	t.deliver(Event{Job: t.job.ID, Kind: Finished, Result: &res})
 	return true
 }
 
-// attach makes sink the task's sink after replaying where the task is; false
-// if the task has already finished.
-func (t *task) attach(sink Sink) bool {
+// attach makes sink session's sink of the task, after replaying where the
+// task is; false if the task has already finished.
+func (t *task) attach(session string, sink Sink) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.state == taskFinished {
@@ -78,7 +106,7 @@ func (t *task) attach(sink Sink) bool {
 			sink.Deliver(Event{Job: t.job.ID, Kind: Progress, Props: mergeProps(nil, t.progress)})
 		}
 	}
-	t.sink = sink
+	t.sinks[session] = sink
 	return true
 }
 
@@ -104,6 +132,6 @@ func (t *task) report(kind Kind, props []protocol.PropValue) error {
 	if kind == Progress {
 		t.progress = mergeProps(t.progress, props)
 	}
-	t.sink.Deliver(Event{Job: t.job.ID, Kind: kind, Props: props})
+	t.deliver(Event{Job: t.job.ID, Kind: kind, Props: props})
 	return nil
 }

@@ -795,3 +795,52 @@ func TestErrorHandlers(t *testing.T) {
 		OnError(func(call *runtime.Call, err error) error { panic("worse") })
 	wantError(t, invoke(boom, runtime.Request{}), protocol.CodePanic, "worse")
 }
+
+func TestCacheKey(t *testing.T) {
+	c := uniq("cachekey")
+	a := runtime.NewProp[int](c+"-a", "value")
+	b := runtime.NewProp[int](c+"-b", "value")
+	s := runtime.NewProp[string](c+"-s", "value")
+	version := "v1"
+	req := func(av, bv, sv string) runtime.Request {
+		return runtime.Request{
+			Inputs: []protocol.PropValue{{ID: c + "-a", Prop: "value", Value: []byte(av)}, {ID: c + "-b", Prop: "value", Value: []byte(bv)}},
+			States: []protocol.PropValue{{ID: c + "-s", Prop: "value", Value: []byte(sv)}},
+		}
+	}
+	plain := dash.Callback(runtime.Outputs(runtime.NewProp[int](c+"-o1", "children")), runtime.Inputs(a, b), runtime.States(s), runtime.Background())
+	if k := plain.CacheKey(req("1", "2", `"x"`)); k != "" {
+		t.Fatalf("a callback without CacheBy has cache key %q", k)
+	}
+	cached := dash.Callback(runtime.Outputs(runtime.NewProp[int](c+"-o2", "children")), runtime.Inputs(a, b), runtime.States(s),
+		runtime.Background(), runtime.CacheBy(func() string { return version }), runtime.CacheIgnore(b))
+	byPos := dash.Callback(runtime.Outputs(runtime.NewProp[int](c+"-o3", "children")), runtime.Inputs(a, b), runtime.States(s),
+		runtime.Background(), runtime.CacheBy(), runtime.CacheIgnoreArgs(2))
+
+	base := cached.CacheKey(req("1", "2", `"x"`))
+	if base == "" || base != cached.CacheKey(req("1", "2", `"x"`)) {
+		t.Fatal("equal calls have different keys")
+	}
+	if cached.CacheKey(req("1", "99", `"x"`)) != base {
+		t.Error("an ignored input (by prop) changed the key")
+	}
+	if cached.CacheKey(req("5", "2", `"x"`)) == base {
+		t.Error("a different input kept the key")
+	}
+	if cached.CacheKey(req("1", "2", `"y"`)) == base {
+		t.Error("a different state kept the key")
+	}
+	version = "v2"
+	if cached.CacheKey(req("1", "2", `"x"`)) == base {
+		t.Error("a different CacheBy value kept the key")
+	}
+	if byPos.CacheKey(req("1", "2", `"x"`)) != byPos.CacheKey(req("1", "2", `"other"`)) {
+		t.Error("an ignored argument (by position: the state) changed the key")
+	}
+	if byPos.CacheKey(req("1", "2", `"x"`)) == cached.CacheKey(req("1", "2", `"x"`)) {
+		t.Error("two callbacks share a key")
+	}
+	mustPanic(t, "CacheBy without Background", func() {
+		dash.Callback(runtime.Outputs(runtime.NewProp[int](c+"-o4", "children")), runtime.Inputs(a), runtime.CacheBy())
+	})
+}

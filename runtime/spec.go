@@ -26,6 +26,8 @@ type Spec struct {
 	Manager string
 	// Timeout bounds a background job's run; zero means no limit.
 	Timeout time.Duration
+	// Cache, when set (CacheBy), caches and shares results across sessions.
+	Cache *CachePolicy
 
 	pendingDefaults map[PropID]json.RawMessage
 }

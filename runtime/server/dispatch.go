@@ -68,7 +68,11 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 		Session:     sess.token,
 		Key:         sess.token + "\x00" + cb.ID(),
 		Idempotency: key,
+		CacheKey:    cb.CacheKey(req),
 		Request:     req,
+	}
+	if c := cb.Spec().Cache; c != nil {
+		job.CacheTTL = c.Expire
 	}
 	ref := jobRef{req: reqNo, callback: cb.ID(), manager: manager}
 	if _, err := manager.Submit(context.Background(), job, s.sink(sess, ref)); err != nil {

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"sync/atomic"
 	"testing"
 
 	"github.com/longcall/longcall/runtime"
@@ -13,7 +14,7 @@ var (
 	spLogs  = []runtime.Prop[string]{runtime.NewProp[string]("log1", "children"), runtime.NewProp[string]("log2", "children"), runtime.NewProp[string]("log3", "children")}
 	spBar   = runtime.NewProp[int]("sp_bar", "value")
 	spLabel = runtime.NewProp[string]("sp_label", "children")
-	spGate  = make(chan struct{})
+	spRun   atomic.Int32 // each run clicks a new value, with its own gate
 	spJob   = spDash.Callback(
 		runtime.Outputs(spOut), runtime.Inputs(spGo),
 		runtime.Background(), runtime.Progress(spBar, spLabel),
@@ -33,7 +34,7 @@ var (
 		if err := call.Progress(spBar.Is(2), spLabel.NoUpdate()); err != nil {
 			return err
 		}
-		<-spGate
+		<-gate(spGo.Get(call))
 		spOut.Set(call, "done")
 		return nil
 	})
@@ -42,13 +43,14 @@ var (
 func TestSetPropsAllArriveAndProgressMaySkipProps(t *testing.T) {
 	p := &page{}
 	p.Client, p.conn = openDash(t, startServer(t), spDash)
-	p.Update(set(spGo.PropID(), 1))
+	n := 1000 + int(spRun.Add(1))
+	p.Update(set(spGo.PropID(), n))
 	p.waitFor(t, spLogs[0].PropID(), `"a"`)
 	p.waitFor(t, spLogs[1].PropID(), `"b"`)
 	p.waitFor(t, spLogs[2].PropID(), `"c"`)
 	p.waitFor(t, spBar.PropID(), "2")
 	p.waitFor(t, spLabel.PropID(), `"working"`)
-	close(spGate)
+	gate(n) <- struct{}{}
 	p.waitFor(t, spOut.PropID(), `"done"`)
 	p.waitFor(t, spLabel.PropID(), `"idle"`) // progress defaults after the end
 }
