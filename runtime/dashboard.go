@@ -145,6 +145,11 @@ func (s *Spec) finish(dashboard string) error {
 	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0 || s.Cache != nil) {
 		return fmt.Errorf("callback %s uses Running, Cancel, Progress or CacheBy, which need Background()", s.ID)
 	}
+	for _, p := range s.Progress {
+		if contains(s.Inputs, p) {
+			return fmt.Errorf("callback %s reports progress to %s, which is also its input: every progress report would trigger it again; use another prop for the progress", s.ID, p)
+		}
+	}
 	s.ProgressDefault = make([]json.RawMessage, len(s.Progress))
 	for p, v := range s.pendingDefaults {
 		i := index(s.Progress, p)

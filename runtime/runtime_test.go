@@ -844,3 +844,14 @@ func TestCacheKey(t *testing.T) {
 		dash.Callback(runtime.Outputs(runtime.NewProp[int](c+"-o4", "children")), runtime.Inputs(a), runtime.CacheBy())
 	})
 }
+
+func TestProgressThatFeedsItsOwnInputIsRefused(t *testing.T) {
+	c := uniq("feedback")
+	p := runtime.NewProp[int](c+"-p", "value")
+	msg := mustPanic(t, "a progress prop that is an input", func() {
+		dash.Callback(runtime.Outputs(runtime.NewProp[int](c+"-o", "children")), runtime.Inputs(p), runtime.Background(), runtime.Progress(p))
+	})
+	if !strings.Contains(msg, p.String()) || !strings.Contains(msg, "also its input") {
+		t.Fatalf("panic %q does not explain the feedback through %s", msg, p)
+	}
+}

@@ -39,6 +39,9 @@ func (d *DashboardCompo) OnInit() {
 // restored from the browser's storage resumes instead: its initial calls
 // would overwrite the results it kept.
 func (d *DashboardCompo) OnMount(ctx app.Context) {
+	if d.page == nil {
+		return // rendered on the server: no store, no socket
+	}
 	d.updateAvailable = ctx.AppUpdateAvailable()
 	d.unwatch = d.page.store.Watch(client.ErrorProp.ID, func() { ctx.Dispatch(nil) })
 	if !d.page.restored {

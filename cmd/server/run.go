@@ -49,6 +49,9 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		Secret:       []byte(cfg.secret),
 	})
 	examples.Routes()
+	if err := examples.Validate(); err != nil {
+		return fmt.Errorf("the dashboards' callbacks do not match their layouts:\n%w", err)
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle(protocol.Path, callbacks)

@@ -1,25 +1,40 @@
 package examples
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/ui"
 )
 
 // Example is one demo page.
 type Example struct {
 	Path, Title, About string
+	Dash               *runtime.Dashboard
 	page               func() app.Composer
 }
 
 // All lists the demo pages in the seed's order.
 var All = []Example{
-	{"/examples/simple", "Simple background callback", "A job runs for 2 s and reports how often the button was clicked.", func() app.Composer { return &simplePage{} }},
-	{"/examples/disable", "Disable the button while running", "A running binding disables Run Job! while the job runs.", func() app.Composer { return &disablePage{} }},
-	{"/examples/cancel", "Cancelable callback", "Cancel Running Job! cancels the job; the paragraph keeps its text.", func() app.Composer { return &cancelPage{} }},
-	{"/examples/progress", "Progress bar", "The job reports progress 0..5; the bar shows it while the paragraph hides.", func() app.Composer { return &progressPage{} }},
-	{"/examples/graph", "Progress as a chart", "Progress drawn as a Plotly bar that grows, then returns to the empty chart.", func() app.Composer { return &graphPage{} }},
-	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", func() app.Composer { return &errorsPage{} }},
+	{"/examples/simple", "Simple background callback", "A job runs for 2 s and reports how often the button was clicked.", simpleDash, func() app.Composer { return &simplePage{} }},
+	{"/examples/disable", "Disable the button while running", "A running binding disables Run Job! while the job runs.", disableDash, func() app.Composer { return &disablePage{} }},
+	{"/examples/cancel", "Cancelable callback", "Cancel Running Job! cancels the job; the paragraph keeps its text.", cancelDash, func() app.Composer { return &cancelPage{} }},
+	{"/examples/progress", "Progress bar", "The job reports progress 0..5; the bar shows it while the paragraph hides.", progressDash, func() app.Composer { return &progressPage{} }},
+	{"/examples/graph", "Progress as a chart", "Progress drawn as a Plotly bar that grows, then returns to the empty chart.", graphDash, func() app.Composer { return &graphPage{} }},
+	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", errorsDash, func() app.Composer { return &errorsPage{} }},
+}
+
+// Validate checks every example's callbacks against its layout; the server
+// refuses to start on an error, which names what to fix.
+func Validate() error {
+	var errs []error
+	for _, e := range All {
+		errs = append(errs, ui.Validate(e.Dash, e.page()))
+	}
+	return errors.Join(errs...)
 }
 
 // Routes registers the index and every example with go-app. Both binaries
