@@ -1,6 +1,8 @@
 package jobs
 
 import (
+	"time"
+
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -38,6 +40,12 @@ type Event struct {
 	Kind   Kind
 	Props  []protocol.PropValue
 	Result *runtime.Result // Finished only
+
+	// Queued only: the job's place in the queue (1 starts next; 0 unknown)
+	// and the estimated wait before it starts (0 unknown). A manager sends
+	// Queued again as the job moves up.
+	Position int
+	ETA      time.Duration
 }
 
 // Sink receives a job's events in order. Deliver must not block for long: it

@@ -18,10 +18,12 @@ import (
 // goroutine): a cancelled or timed-out job is reported as ended at once and
 // its late result discarded, but its worker stays busy until it returns.
 type InProcess struct {
-	cfg   config
-	queue chan *task
+	cfg config
 
 	mu      sync.Mutex
+	ready   *sync.Cond // signalled when waiting gains a task or the manager closes
+	waiting []*task    // the FIFO queue; a job's index is its position
+	avgRun  time.Duration
 	tasks   map[ID]*task     // queued and running
 	byKey   map[string]*task // the unfinished job of each supersede key
 	byIdem  map[string]*task // the unfinished job of each session's idempotency key
@@ -63,7 +65,6 @@ func NewInProcess(opts ...Option) *InProcess {
 	}
 	m := &InProcess{
 		cfg:     cfg,
-		queue:   make(chan *task, cfg.queueSize),
 		tasks:   map[ID]*task{},
 		byKey:   map[string]*task{},
 		byIdem:  map[string]*task{},
@@ -71,6 +72,7 @@ func NewInProcess(opts ...Option) *InProcess {
 		results: res,
 		cache:   cache,
 	}
+	m.ready = sync.NewCond(&m.mu)
 	m.workers.Add(cfg.workers)
 	for range cfg.workers {
 		go m.work()
@@ -104,8 +106,7 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 			return t.job.ID, nil
 		}
 	}
-	// Only Submit sends, and it holds mu, so a free slot stays free.
-	if len(m.queue) == cap(m.queue) {
+	if len(m.waiting) >= m.cfg.queueSize {
 		return "", ErrBusy
 	}
 	if old := m.byKey[job.Key]; old != nil && job.Key != "" {
@@ -122,8 +123,9 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 	if job.CacheKey != "" {
 		m.byCache[job.CacheKey] = t
 	}
-	sink.Deliver(Event{Job: job.ID, Kind: Queued})
-	m.queue <- t
+	m.waiting = append(m.waiting, t)
+	t.queued(len(m.waiting), m.etaLocked(len(m.waiting)))
+	m.ready.Signal()
 	return job.ID, nil
 }
 
@@ -163,10 +165,8 @@ func (m *InProcess) Cancel(id ID) bool {
 // Shutdown implements Manager.
 func (m *InProcess) Shutdown(ctx context.Context) error {
 	m.mu.Lock()
-	if !m.closed {
-		m.closed = true
-		close(m.queue)
-	}
+	m.closed = true
+	m.ready.Broadcast()
 	m.mu.Unlock()
 
 	done := make(chan struct{})
@@ -195,12 +195,63 @@ func (m *InProcess) Len() int {
 
 func (m *InProcess) work() {
 	defer m.workers.Done()
-	for t := range m.queue {
+	for {
+		t, ok := m.next()
+		if !ok {
+			return
+		}
 		if t.start() {
 			m.started.Add(1)
+			began := time.Now()
 			m.run(t)
+			m.observe(time.Since(began))
 		}
 	}
+}
+
+// next takes the first waiting task, blocking while there is none; false
+// once the manager is shut down and its queue drained.
+func (m *InProcess) next() (*task, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for len(m.waiting) == 0 {
+		if m.closed {
+			return nil, false
+		}
+		m.ready.Wait()
+	}
+	t := m.waiting[0]
+	m.waiting[0] = nil
+	m.waiting = m.waiting[1:]
+	m.announceLocked()
+	return t, true
+}
+
+// announceLocked tells every waiting job its new position.
+func (m *InProcess) announceLocked() {
+	for i, t := range m.waiting {
+		t.queued(i+1, m.etaLocked(i+1))
+	}
+}
+
+// etaLocked estimates how long the job at position waits before it starts:
+// the rounds of the pool ahead of it, at the running average run time. Zero
+// while no job has finished yet: unknown.
+func (m *InProcess) etaLocked(position int) time.Duration {
+	rounds := (position + m.cfg.workers - 1) / m.cfg.workers
+	return time.Duration(rounds) * m.avgRun
+}
+
+// observe folds a run time into the average (an exponentially weighted one,
+// so that it follows a changing load).
+func (m *InProcess) observe(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.avgRun == 0 {
+		m.avgRun = d
+		return
+	}
+	m.avgRun += (d - m.avgRun) / 8
 }
 
 func (m *InProcess) run(t *task) {
@@ -232,6 +283,7 @@ func (m *InProcess) endLocked(t *task, res runtime.Result, cause error) bool {
 		return false
 	}
 	delete(m.tasks, t.job.ID)
+	m.dequeueLocked(t)
 	if m.byKey[t.job.Key] == t {
 		delete(m.byKey, t.job.Key)
 	}
@@ -247,6 +299,18 @@ func (m *InProcess) endLocked(t *task, res runtime.Result, cause error) bool {
 	}
 	m.results.put(t.job.ID, finished{sessions: t.sessions(), result: res}, idem)
 	return true
+}
+
+// dequeueLocked removes an ended task from the queue, if it waited there, and
+// moves up the jobs behind it.
+func (m *InProcess) dequeueLocked(t *task) {
+	for i, w := range m.waiting {
+		if w == t {
+			m.waiting = append(m.waiting[:i], m.waiting[i+1:]...)
+			m.announceLocked()
+			return
+		}
+	}
 }
 
 // idemKey scopes a job's idempotency key to its session: keys are chosen by

@@ -25,6 +25,14 @@ func NewOutbox() *Outbox {
 // Deliver implements Sink.
 func (o *Outbox) Deliver(e Event) {
 	o.mu.Lock()
+	if e.Kind == Queued {
+		// A newer place in the queue replaces one not yet delivered.
+		if i, ok := o.last[e.Job]; ok && o.events[i].Kind == Queued {
+			o.events[i] = e
+			o.mu.Unlock()
+			return
+		}
+	}
 	if e.Kind == Progress {
 		if i, ok := o.last[e.Job]; ok && o.events[i].Kind == Progress {
 			o.events[i].Props = mergeProps(o.events[i].Props, e.Props)

@@ -104,18 +104,34 @@ func TestOutboxProgressNotMergedAcrossOtherEvents(t *testing.T) {
 
 func TestOutboxNonProgressNeverCoalesced(t *testing.T) {
 	o := jobs.NewOutbox()
-	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued})
-	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued})
 	o.Deliver(setProps("A", pv("side", "children", `"1"`)))
 	o.Deliver(setProps("A", pv("side", "children", `"2"`)))
+	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Started})
 	o.Deliver(finished("A"))
 	o.Deliver(finished("A"))
 	got := o.Take()
-	wantEvents(t, got, `A:queued[]; A:queued[]; A:set_props[side.children="1"]; A:set_props[side.children="2"]; A:finished[]; A:finished[]`)
-	for _, i := range []int{4, 5} {
+	wantEvents(t, got, `A:set_props[side.children="1"]; A:set_props[side.children="2"]; A:started[]; A:finished[]; A:finished[]`)
+	for _, i := range []int{3, 4} {
 		if i < len(got) && got[i].Result == nil {
 			t.Errorf("event %d lost its Result", i)
 		}
+	}
+}
+
+// A job's place in the queue is like progress: a newer one replaces one not
+// yet delivered, and never jumps another event of the job.
+func TestOutboxQueuedPlacesCoalesce(t *testing.T) {
+	o := jobs.NewOutbox()
+	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued, Position: 3})
+	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued, Position: 2})
+	o.Deliver(jobs.Event{Job: "B", Kind: jobs.Queued, Position: 4})
+	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued, Position: 1})
+	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Started})
+	o.Deliver(jobs.Event{Job: "B", Kind: jobs.Queued, Position: 3})
+	got := o.Take()
+	wantEvents(t, got, `A:queued[]; B:queued[]; A:started[]`)
+	if got[0].Position != 1 || got[1].Position != 3 {
+		t.Fatalf("positions %d and %d, want the latest: 1 and 3", got[0].Position, got[1].Position)
 	}
 }
 

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
@@ -28,7 +29,20 @@ type task struct {
 
 	mu       sync.Mutex
 	state    taskState
+	position int                  // in the queue, from 1, while queued
+	eta      time.Duration        // estimated wait before it starts, while queued
 	progress []protocol.PropValue // latest value of each progress prop, for re-attach
+}
+
+// queued tells the task's watchers its position in the queue.
+func (t *task) queued(position int, eta time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.state != taskQueued || (t.position == position && t.eta == eta) {
+		return
+	}
+	t.position, t.eta = position, eta
+	t.deliver(Event{Job: t.job.ID, Kind: Queued, Position: position, ETA: eta})
 }
 
 func newTask(job Job, sink Sink) *task {
@@ -99,7 +113,7 @@ func (t *task) attach(session string, sink Sink) bool {
 	if t.state == taskFinished {
 		return false
 	}
-	sink.Deliver(Event{Job: t.job.ID, Kind: Queued})
+	sink.Deliver(Event{Job: t.job.ID, Kind: Queued, Position: t.position, ETA: t.eta})
 	if t.state == taskRunning {
 		sink.Deliver(Event{Job: t.job.ID, Kind: Started})
 		if len(t.progress) > 0 {

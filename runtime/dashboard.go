@@ -142,8 +142,8 @@ func (s *Spec) finish(dashboard string) error {
 		// Named apart from output ids, which are unique per dashboard.
 		s.ID = dashboard + ":in(" + protocol.JoinIDs(s.Inputs) + ")"
 	}
-	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0 || s.Cache != nil) {
-		return fmt.Errorf("callback %s uses Running, Cancel, Progress or CacheBy, which need Background()", s.ID)
+	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0 || s.Cache != nil || s.Queued != nil) {
+		return fmt.Errorf("callback %s uses Running, Cancel, Progress, Queued or CacheBy, which need Background()", s.ID)
 	}
 	for _, p := range s.Progress {
 		if contains(s.Inputs, p) {

@@ -63,6 +63,17 @@ func ProgressDefault(values ...Value) Option {
 	}
 }
 
+// Queued makes prop show, while the callback's job waits in the queue, its
+// place and when it should start ("2nd in queue, starts in about 4 s"); it
+// is "" while the job runs and after. Waiting is visible, where Dash shows
+// nothing.
+func Queued(prop Prop[string]) Option {
+	return func(s *Spec) {
+		id := prop.PropID()
+		s.Queued = &id
+	}
+}
+
 // PreventInitialCall skips the call Dash makes when the page loads.
 func PreventInitialCall() Option {
 	return func(s *Spec) { s.PreventInitialCall = true }

@@ -28,6 +28,9 @@ type Spec struct {
 	Timeout time.Duration
 	// Cache, when set (CacheBy), caches and shares results across sessions.
 	Cache *CachePolicy
+	// Queued, when set, is a prop that shows the job's place in the queue
+	// while it waits, and "" otherwise.
+	Queued *PropID
 
 	pendingDefaults map[PropID]json.RawMessage
 }

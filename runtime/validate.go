@@ -35,6 +35,9 @@ func (d *Dashboard) Validate(layoutIDs []string) error {
 		for _, p := range s.Progress {
 			check("Progress", p)
 		}
+		if s.Queued != nil {
+			check("Queued", *s.Queued)
+		}
 	}
 	return errors.Join(errs...)
 }

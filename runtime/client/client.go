@@ -419,6 +419,9 @@ func (c *Client) jobAccepted(m protocol.Message) {
 		c.mu.Unlock()
 		return
 	}
+	if q := f.spec.Queued; q != nil {
+		defer c.store.Set(queueText(*q, m))
+	}
 	changed := f.job != m.Job
 	f.job = m.Job
 	cancel := f.cancelPending
@@ -460,6 +463,9 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 	var changed []runtime.PropID
 	if f.spec.Background {
 		reset := append(runningValues(f.spec, false), progressDefaults(f.spec)...)
+		if q := f.spec.Queued; q != nil {
+			reset = append(reset, queueText(*q, protocol.Message{}))
+		}
 		changed = append(changed, c.store.Set(reset...)...)
 	}
 	switch status {

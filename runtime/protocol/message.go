@@ -97,10 +97,14 @@ type Message struct {
 	States    []PropValue `json:"states,omitempty"`    // call
 	Triggered []PropID    `json:"triggered,omitempty"` // call: the inputs whose change fired it
 
-	Props  []PropValue `json:"props,omitempty"`  // progress, props, result
-	State  JobState    `json:"state,omitempty"`  // job
-	Status Status      `json:"status,omitempty"` // result
-	Error  *Error      `json:"error,omitempty"`  // result with StatusError, error
+	Props []PropValue `json:"props,omitempty"` // progress, props, result
+	State JobState    `json:"state,omitempty"` // job
+	// Position is a queued job's place in the queue (1 starts next) and
+	// ETAMillis the estimated wait before it starts; 0 when unknown.
+	Position  int    `json:"position,omitempty"`
+	ETAMillis int64  `json:"eta_ms,omitempty"`
+	Status    Status `json:"status,omitempty"` // result
+	Error     *Error `json:"error,omitempty"`  // result with StatusError, error
 }
 
 // JobRef names a job a page waits for, with the call that started it.

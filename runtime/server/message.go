@@ -12,6 +12,7 @@ func eventMessage(e jobs.Event, ref jobRef) protocol.Message {
 	switch e.Kind {
 	case jobs.Queued:
 		m.Type, m.State = protocol.TypeJob, protocol.JobQueued
+		m.Position, m.ETAMillis = e.Position, e.ETA.Milliseconds()
 	case jobs.Started:
 		m.Type, m.State = protocol.TypeJob, protocol.JobRunning
 	case jobs.Progress:
