@@ -32,13 +32,11 @@ func (e *element) declare(prop string, v any) {
 	e.Initial[prop] = raw
 }
 
-// OnMount puts the declared props in the store and watches it.
-func (e *element) OnMount(ctx app.Context) {
-	e.watch(ctx, func(app.Context) {})
-}
-
-// watch is OnMount with a hook run, on the UI goroutine, after every change.
-func (e *element) watch(ctx app.Context, changed func(app.Context)) {
+// OnInit puts the declared props in the store. go-app calls OnInit while it
+// mounts the tree, parents first, before any OnMount (which it dispatches,
+// the Dashboard's before its children's): so the initial calls the Dashboard
+// makes on mount find the whole layout's props.
+func (e *element) OnInit() {
 	p := active.Load()
 	if p == nil {
 		return
@@ -46,7 +44,18 @@ func (e *element) watch(ctx app.Context, changed func(app.Context)) {
 	for prop, v := range e.Initial {
 		p.store.Init(propID(e.ID, prop), v)
 	}
-	e.unwatch = p.store.Watch(e.ID, func() { ctx.Dispatch(changed) })
+}
+
+// OnMount watches the store.
+func (e *element) OnMount(ctx app.Context) {
+	e.watch(ctx, func(app.Context) {})
+}
+
+// watch is OnMount with a hook run, on the UI goroutine, after every change.
+func (e *element) watch(ctx app.Context, changed func(app.Context)) {
+	if p := active.Load(); p != nil {
+		e.unwatch = p.store.Watch(e.ID, func() { ctx.Dispatch(changed) })
+	}
 }
 
 // OnDismount stops watching.

@@ -100,3 +100,31 @@ func (p *ProgressElem) Render() app.UI {
 	}
 	return el
 }
+
+// InputElem is a bound <input>. Props: value, placeholder, type, disabled,
+// style. Typing updates value, which triggers the callbacks that take it as
+// an input (Dash's dcc.Input with debounce off).
+type InputElem struct{ element }
+
+// Input returns a bound text input.
+func Input(id string) *InputElem { return &InputElem{element{ID: id}} }
+
+// Value declares the initial value.
+func (in *InputElem) Value(v string) *InputElem { in.declare("value", v); return in }
+
+// Placeholder declares the placeholder text.
+func (in *InputElem) Placeholder(v string) *InputElem { in.declare("placeholder", v); return in }
+
+// Render implements app.Composer.
+func (in *InputElem) Render() app.UI {
+	return styled(app.Input().ID(in.ID), in.style()).
+		Type("text").
+		Value(in.text("value")).
+		Placeholder(in.text("placeholder")).
+		Disabled(in.flag("disabled")).
+		OnInput(in.changed)
+}
+
+func (in *InputElem) changed(ctx app.Context, e app.Event) {
+	update(in.ID, "value", ctx.JSSrc().Get("value").String())
+}

@@ -42,8 +42,13 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	}
 
 	manager := jobs.NewInProcess(jobs.Workers(cfg.workers))
+	oneWorker := jobs.NewInProcess(jobs.Workers(1)) // the queue example's, so that jobs wait
 	callbacks := server.New(server.Config{
-		Managers:     map[string]jobs.Manager{"": manager, examples.Manager: manager},
+		Managers: map[string]jobs.Manager{
+			"":                    manager,
+			examples.Manager:      manager,
+			examples.QueueManager: oneWorker,
+		},
 		Logger:       log,
 		SessionGrace: cfg.sessionGrace,
 		Secret:       []byte(cfg.secret),
@@ -74,7 +79,7 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	log.Info("shutting down", "grace", cfg.grace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
 	defer cancel()
-	jobsErr := manager.Shutdown(shutdownCtx)
+	jobsErr := errors.Join(manager.Shutdown(shutdownCtx), oneWorker.Shutdown(shutdownCtx))
 	callbacks.Shutdown(shutdownCtx)
 	httpErr := hs.Shutdown(shutdownCtx)
 	if errors.Is(httpErr, http.ErrServerClosed) {

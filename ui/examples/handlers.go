@@ -4,8 +4,11 @@ package examples
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/longcall/longcall/runtime"
@@ -28,6 +31,27 @@ func init() {
 		missing["key"]++ // a nil map write: a real bug, recovered by the runtime
 		return nil
 	})
+	greet.Handle(greetHandler)
+	measure.Handle(func(call *runtime.Call) error {
+		greetingLength.Set(call, fmt.Sprintf("%d characters", len([]rune(greeting.Get(call)))))
+		return nil
+	})
+	steps.Handle(stepsHandler)
+	recovering.Handle(func(call *runtime.Call) error {
+		return errors.New("the service is down")
+	}).OnError(func(call *runtime.Call, err error) error {
+		recoverOutput.Set(call, "Recovered from: "+err.Error())
+		return nil
+	})
+	slow.Handle(func(call *runtime.Call) error {
+		if err := sleep(call.Context(), 3*time.Second); err != nil {
+			return err
+		}
+		slowOutput.Set(call, fmt.Sprintf("Finished job %d", slowClicks.Get(call)))
+		return nil
+	})
+	square.Handle(squareHandler)
+
 	healthyCallback.Handle(func(call *runtime.Call) error {
 		healthyOut.Set(call, fmt.Sprintf("Worked %d times", healthyClicks.Get(call)))
 		return nil
@@ -84,4 +108,47 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// greetHandler greets or shouts, by which button fired; a shout leaves the
+// greeting count as it is.
+func greetHandler(call *runtime.Call) error {
+	name := nameInput.Get(call)
+	if call.TriggeredID() == "shout_button" {
+		greeting.Set(call, strings.ToUpper("Hello, "+name+"!"))
+		return nil
+	}
+	greeting.Set(call, "Hello, "+name)
+	greetCount.Set(call, fmt.Sprintf("%d greetings", greetClicks.Get(call)))
+	return nil
+}
+
+// stepsHandler reports each step with set_props as it happens.
+func stepsHandler(call *runtime.Call) error {
+	for i, step := range stepLog {
+		if err := sleep(call.Context(), 300*time.Millisecond); err != nil {
+			return err
+		}
+		if err := call.SetProps(step.Is(fmt.Sprintf("Step %d done", i+1))); err != nil {
+			return err
+		}
+	}
+	stepsDone.Set(call, "All 3 steps done")
+	return nil
+}
+
+// squareRuns numbers the runs of squareHandler, so the page shows when a
+// result came from the cache: its run number is an earlier one.
+var squareRuns atomic.Int64
+
+func squareHandler(call *runtime.Call) error {
+	n, err := strconv.Atoi(strings.TrimSpace(squareInput.Get(call)))
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", squareInput.Get(call))
+	}
+	if err := sleep(call.Context(), 2*time.Second); err != nil {
+		return err
+	}
+	squareOutput.Set(call, fmt.Sprintf("%d² = %d (computed by run %d)", n, n*n, squareRuns.Add(1)))
+	return nil
 }

@@ -24,6 +24,8 @@ var All = []Example{
 	{"/examples/cancel", "Cancelable callback", "Cancel Running Job! cancels the job; the paragraph keeps its text.", cancelDash, func() app.Composer { return &cancelPage{} }},
 	{"/examples/progress", "Progress bar", "The job reports progress 0..5; the bar shows it while the paragraph hides.", progressDash, func() app.Composer { return &progressPage{} }},
 	{"/examples/graph", "Progress as a chart", "Progress drawn as a Plotly bar that grows, then returns to the empty chart.", graphDash, func() app.Composer { return &graphPage{} }},
+	{"/examples/model", "The callback model", "Beyond the seed: State, several outputs, no update, triggered id, chained callbacks, set_props, an error handler.", modelDash, func() app.Composer { return &modelPage{} }},
+	{"/examples/queue", "Queue and cache", "Beyond the seed: a waiting job shows its place in the queue; CacheBy shares results across sessions.", queueDash, func() app.Composer { return &queuePage{} }},
 	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", errorsDash, func() app.Composer { return &errorsPage{} }},
 }
 
