@@ -18,6 +18,7 @@ type Call struct {
 	callback  string
 	spec      *Spec
 	values    map[PropID]json.RawMessage
+	matched   map[PropID][]PropID // pattern dependency → the concrete props it matched
 	triggered []PropID
 	outputs   []protocol.PropValue
 	reporter  Reporter
@@ -47,7 +48,60 @@ func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call
 			}
 		}
 	}
+	c.matchPatterns(req)
 	return c
+}
+
+// matchPatterns resolves pattern dependencies to the concrete props the
+// browser sent for them: values of matching inputs and states, and the ids of
+// matching outputs.
+func (c *Call) matchPatterns(req Request) {
+	deps := append(append([]PropID(nil), c.spec.Inputs...), c.spec.States...)
+	for _, dep := range deps {
+		if !IsPattern(dep) {
+			continue
+		}
+		delete(c.values, dep)
+		for _, list := range [][]protocol.PropValue{req.Inputs, req.States} {
+			for _, v := range list {
+				if Matches(dep, v.PropID(), nil) {
+					c.values[v.PropID()] = v.Value
+					c.match(dep, v.PropID())
+				}
+			}
+		}
+	}
+	for _, out := range c.spec.Outputs {
+		if !IsPattern(out) {
+			continue
+		}
+		for _, id := range req.Outputs {
+			if Matches(out, id, nil) {
+				c.match(out, id)
+			}
+		}
+	}
+}
+
+func (c *Call) match(dep, concrete PropID) {
+	if c.matched == nil {
+		c.matched = map[PropID][]PropID{}
+	}
+	c.matched[dep] = append(c.matched[dep], concrete)
+}
+
+// isOutput reports whether p is an output of the call: declared, or matched
+// by a pattern output.
+func (c *Call) isOutput(p PropID) bool {
+	if index(c.spec.Outputs, p) >= 0 {
+		return true
+	}
+	for _, out := range c.spec.Outputs {
+		if index(c.matched[out], p) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Context is cancelled when the job is cancelled, superseded, times out, or
@@ -109,7 +163,7 @@ func (c *Call) SetProps(values ...Value) error {
 }
 
 func (c *Call) setOutput(v Value) {
-	if index(c.spec.Outputs, v.prop) < 0 {
+	if !c.isOutput(v.prop) {
 		c.fail(fmt.Errorf("%s is not an output of callback %s", v.prop, c.callback))
 		return
 	}

@@ -72,6 +72,9 @@ type Request struct {
 	Inputs    []protocol.PropValue
 	States    []protocol.PropValue
 	Triggered []PropID
+	// Outputs are the concrete props that pattern outputs resolved to in
+	// the browser.
+	Outputs []PropID
 }
 
 // Reporter receives what a background handler reports while it runs.

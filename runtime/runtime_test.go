@@ -855,3 +855,26 @@ func TestProgressThatFeedsItsOwnInputIsRefused(t *testing.T) {
 		t.Fatalf("panic %q does not explain the feedback through %s", msg, p)
 	}
 }
+
+func TestPatternMatching(t *testing.T) {
+	all := runtime.PropID{ID: runtime.ID{"type": "f", "index": runtime.ALL}.String(), Prop: "value"}
+	match := runtime.PropID{ID: runtime.ID{"type": "f", "index": runtime.MATCH}.String(), Prop: "value"}
+	one := runtime.PropID{ID: runtime.ID{"type": "f", "index": 1}.String(), Prop: "value"}
+	other := runtime.PropID{ID: runtime.ID{"type": "g", "index": 1}.String(), Prop: "value"}
+	if all.ID != `{"index":["ALL"],"type":"f"}` {
+		t.Fatalf("ALL pattern spelled %s, want Dash's", all.ID)
+	}
+	if !runtime.IsPattern(all) || runtime.IsPattern(one) || runtime.IsPattern(runtime.PropID{ID: "plain", Prop: "x"}) {
+		t.Fatal("IsPattern is wrong")
+	}
+	if !runtime.Matches(all, one, nil) || runtime.Matches(all, other, nil) || runtime.Matches(all, runtime.PropID{ID: one.ID, Prop: "n"}, nil) {
+		t.Fatal("ALL matching is wrong")
+	}
+	m := runtime.MatchValues(match, one)
+	if m["index"] != "1" || !runtime.Matches(match, one, m) || runtime.Matches(match, runtime.PropID{ID: runtime.ID{"type": "f", "index": 2}.String(), Prop: "value"}, m) {
+		t.Fatalf("MATCH restricted to %v is wrong", m)
+	}
+	if !runtime.Overlap(all, match) || !runtime.Overlap(all, one) || runtime.Overlap(all, other) {
+		t.Fatal("Overlap is wrong")
+	}
+}

@@ -41,6 +41,7 @@ func (e *element) OnInit() {
 	if p == nil {
 		return
 	}
+	p.store.Declare(e.ID)
 	for prop, v := range e.Initial {
 		p.store.Init(propID(e.ID, prop), v)
 	}

@@ -23,9 +23,10 @@ var (
 // Flight is a call the page waits for, as kept across a reload: the call as
 // sent, and its job once the server accepted it.
 type Flight struct {
-	Call protocol.Message `json:"call"`
-	Job  string           `json:"job,omitempty"`
-	Sent bool             `json:"sent,omitempty"` // handed to a connection; else queued offline
+	Call  protocol.Message  `json:"call"`
+	Job   string            `json:"job,omitempty"`
+	Sent  bool              `json:"sent,omitempty"`  // handed to a connection; else queued offline
+	Match map[string]string `json:"match,omitempty"` // the MATCH instance, for pattern callbacks
 }
 
 // CallbackError is the value of ErrorProp.
@@ -48,16 +49,18 @@ type Client struct {
 
 	mu      sync.Mutex
 	seq     uint64
-	flights map[string]*flight          // callback id → its latest call
-	waiting map[string][]runtime.PropID // callbacks scheduled behind an ancestor, with what fired them
+	flights map[string]*flight  // flight key (callback, MATCH instance) → its latest call
+	waiting map[string]*pending // calls scheduled behind an ancestor, by flight key
 	status  string
 
 	journal func([]Flight) // hears every change of the flights, to keep them
 }
 
-// flight is a callback's latest call; answers about older calls are stale.
+// flight is a callback's latest call (a MATCH instance's, for a pattern
+// callback); answers about older calls are stale.
 type flight struct {
 	spec          *runtime.Spec
+	match         map[string]string
 	call          protocol.Message // as sent, to send again if it was lost
 	job           string
 	sent          bool // handed to a live connection; false while queued offline
@@ -66,10 +69,25 @@ type flight struct {
 
 func (f *flight) req() uint64 { return f.call.Req }
 
+func (f *flight) key() string { return flightKey(f.spec, f.match) }
+
+// flightKey tells calls apart that may run side by side: callbacks, and the
+// MATCH instances of one callback.
+func flightKey(spec *runtime.Spec, match map[string]string) string {
+	return spec.ID + "|" + runtime.InstanceKey(match)
+}
+
+// pending is a call scheduled to run once its ancestors are done.
+type pending struct {
+	spec  *runtime.Spec
+	match map[string]string
+	fired []runtime.PropID
+}
+
 // New returns a client for dash's callbacks over store. send delivers
 // messages to the server; Conn.Send is the usual one.
 func New(dash *runtime.Dashboard, store *Store, send func(protocol.Message)) *Client {
-	c := &Client{store: store, send: send, flights: map[string]*flight{}, waiting: map[string][]runtime.PropID{}}
+	c := &Client{store: store, send: send, flights: map[string]*flight{}, waiting: map[string]*pending{}}
 	for _, cb := range dash.Callbacks() {
 		c.callbacks = append(c.callbacks, cb.Spec())
 	}
@@ -87,7 +105,7 @@ func (c *Client) Flights() []Flight {
 	defer c.mu.Unlock()
 	out := make([]Flight, 0, len(c.flights))
 	for _, f := range c.flights {
-		out = append(out, Flight{Call: f.call, Job: f.job, Sent: f.sent})
+		out = append(out, Flight{Call: f.call, Job: f.job, Sent: f.sent, Match: f.match})
 	}
 	return out
 }
@@ -108,7 +126,8 @@ func (c *Client) Restore(flights []Flight) {
 		if spec == nil || fl.Call.Req == 0 {
 			continue
 		}
-		c.flights[spec.ID] = &flight{spec: spec, call: fl.Call, job: fl.Job, sent: fl.Sent}
+		f := &flight{spec: spec, match: fl.Match, call: fl.Call, job: fl.Job, sent: fl.Sent}
+		c.flights[f.key()] = f
 		c.seq = max(c.seq, fl.Call.Req)
 		if spec.Background {
 			running = append(running, runningValues(spec, true)...)
@@ -171,8 +190,13 @@ func (c *Client) Store() *Store { return c.store }
 func (c *Client) Start() {
 	c.mu.Lock()
 	for _, spec := range c.callbacks {
-		if !spec.PreventInitialCall {
-			c.waiting[spec.ID] = c.waiting[spec.ID] // nil: fired by nothing
+		if spec.PreventInitialCall {
+			continue
+		}
+		for _, match := range c.instances(spec) {
+			if key := flightKey(spec, match); c.waiting[key] == nil {
+				c.waiting[key] = &pending{spec: spec, match: match} // fired by nothing
+			}
 		}
 	}
 	c.mu.Unlock()
@@ -259,7 +283,12 @@ const CodeSessionLost = "session_lost"
 func (c *Client) Busy(callback string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.flights[callback] != nil
+	for _, f := range c.flights {
+		if f.spec.ID == callback {
+			return true
+		}
+	}
+	return false
 }
 
 // react cancels the jobs whose cancel props changed, then triggers the
@@ -279,8 +308,10 @@ func (c *Client) react(changed []runtime.PropID) {
 	c.mu.Lock()
 	for _, spec := range c.callbacks {
 		for _, p := range changed {
-			if spec.IsInput(p) && !containsProp(c.waiting[spec.ID], p) {
-				c.waiting[spec.ID] = append(c.waiting[spec.ID], p)
+			for _, in := range spec.Inputs {
+				if runtime.Matches(in, p, nil) {
+					c.scheduleLocked(spec, runtime.MatchValues(in, p), p)
+				}
 			}
 		}
 	}
@@ -288,38 +319,64 @@ func (c *Client) react(changed []runtime.PropID) {
 	c.release()
 }
 
+// scheduleLocked schedules a call of spec (of one MATCH instance), fired by
+// p, or adds p to a call already scheduled.
+func (c *Client) scheduleLocked(spec *runtime.Spec, match map[string]string, p runtime.PropID) {
+	key := flightKey(spec, match)
+	w := c.waiting[key]
+	if w == nil {
+		w = &pending{spec: spec, match: match}
+		c.waiting[key] = w
+	}
+	if !containsProp(w.fired, p) {
+		w.fired = append(w.fired, p)
+	}
+}
+
 // release triggers, parents first, every scheduled callback none of whose
 // ancestors is scheduled or running. A chain thus runs in dependency order,
 // each callback once for all the changes that reach it.
 func (c *Client) release() {
 	for {
-		spec, fired, ok := c.nextReady()
-		if !ok {
+		next := c.nextReady()
+		if next == nil {
 			return
 		}
-		c.trigger(spec, fired)
+		c.trigger(next.spec, next.match, next.fired)
 	}
 }
 
-func (c *Client) nextReady() (*runtime.Spec, []runtime.PropID, bool) {
+func (c *Client) nextReady() *pending {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, i := range c.graph.order {
-		spec := c.graph.specs[i]
-		fired, scheduled := c.waiting[spec.ID]
-		if !scheduled || c.blockedLocked(i) {
+		if c.blockedLocked(i) {
 			continue
 		}
-		delete(c.waiting, spec.ID)
-		return spec, fired, true
+		for key, w := range c.waiting {
+			if w.spec == c.graph.specs[i] {
+				delete(c.waiting, key)
+				return w
+			}
+		}
 	}
-	return nil, nil, false
+	return nil
 }
 
+// blockedLocked reports whether an ancestor of callback i is scheduled or
+// running, in any instance.
 func (c *Client) blockedLocked(i int) bool {
-	for a := range c.graph.ancestors[i] {
-		id := c.graph.specs[a].ID
-		if _, scheduled := c.waiting[id]; scheduled || c.flights[id] != nil {
+	ancestors := c.graph.ancestors[i]
+	if len(ancestors) == 0 {
+		return false
+	}
+	for _, w := range c.waiting {
+		if ancestors[c.graph.index[w.spec.ID]] {
+			return true
+		}
+	}
+	for _, f := range c.flights {
+		if ancestors[c.graph.index[f.spec.ID]] {
 			return true
 		}
 	}
@@ -335,12 +392,13 @@ func containsProp(props []runtime.PropID, p runtime.PropID) bool {
 	return false
 }
 
-func (c *Client) trigger(spec *runtime.Spec, fired []runtime.PropID) {
+func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []runtime.PropID) {
 	call := protocol.Message{
 		Type:      protocol.TypeCall,
 		Callback:  spec.ID,
-		Inputs:    c.values(spec.Inputs),
-		States:    c.values(spec.States),
+		Inputs:    c.values(c.resolve(spec.Inputs, match)),
+		States:    c.values(c.resolve(spec.States, match)),
+		Outputs:   c.resolvedPatterns(spec.Outputs, match),
 		Triggered: fired,
 	}
 	if spec.Background {
@@ -352,7 +410,8 @@ func (c *Client) trigger(spec *runtime.Spec, fired []runtime.PropID) {
 	// Offline, the call waits in the flight, kept across a reload, until a
 	// welcome sends it.
 	online := c.status == StatusOnline
-	c.flights[spec.ID] = &flight{spec: spec, call: call, sent: online} // a running call is superseded; the server cancels its job
+	f := &flight{spec: spec, match: match, call: call, sent: online}
+	c.flights[f.key()] = f // a running call is superseded; the server cancels its job
 	c.mu.Unlock()
 
 	c.clearError(spec.ID)
@@ -373,7 +432,7 @@ func newKey() string {
 
 func (c *Client) cancel(spec *runtime.Spec) {
 	c.mu.Lock()
-	f := c.flights[spec.ID]
+	f := c.flights[flightKey(spec, nil)]
 	if f == nil || !spec.Background {
 		c.mu.Unlock()
 		return
@@ -414,8 +473,8 @@ func (c *Client) Handle(m protocol.Message) {
 
 func (c *Client) jobAccepted(m protocol.Message) {
 	c.mu.Lock()
-	f := c.flights[m.Callback]
-	if f == nil || f.req() != m.Req {
+	f := c.flightOfLocked(m)
+	if f == nil {
 		c.mu.Unlock()
 		return
 	}
@@ -439,11 +498,18 @@ func (c *Client) jobAccepted(m protocol.Message) {
 func (c *Client) current(m protocol.Message) *flight {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	f := c.flights[m.Callback]
-	if f == nil || f.req() != m.Req {
-		return nil
+	return c.flightOfLocked(m)
+}
+
+// flightOfLocked returns the flight of m's call, or nil when m is about a
+// call superseded since.
+func (c *Client) flightOfLocked(m protocol.Message) *flight {
+	for _, f := range c.flights {
+		if f.req() == m.Req && f.spec.ID == m.Callback {
+			return f
+		}
 	}
-	return f
+	return nil
 }
 
 // finish ends the current flight: outputs on success, the error shown on
@@ -451,12 +517,12 @@ func (c *Client) current(m protocol.Message) *flight {
 // the progress props' defaults whatever the ending.
 func (c *Client) finish(m protocol.Message, status protocol.Status, props []protocol.PropValue, perr *protocol.Error) {
 	c.mu.Lock()
-	f := c.flights[m.Callback]
-	if f == nil || f.req() != m.Req {
+	f := c.flightOfLocked(m)
+	if f == nil {
 		c.mu.Unlock()
 		return
 	}
-	delete(c.flights, m.Callback)
+	delete(c.flights, f.key())
 	c.mu.Unlock()
 	c.flightsChanged()
 

@@ -8,25 +8,21 @@ import "github.com/longcall/longcall/runtime"
 // change runs a chain in dependency order and each callback once.
 type graph struct {
 	specs     []*runtime.Spec
+	index     map[string]int // callback id → its place in specs
 	ancestors []map[int]bool
 	order     []int // topological where the graph has no cycle
 }
 
 func newGraph(specs []*runtime.Spec) *graph {
-	g := &graph{specs: specs, ancestors: make([]map[int]bool, len(specs))}
-	producer := map[runtime.PropID][]int{}
+	g := &graph{specs: specs, index: map[string]int{}, ancestors: make([]map[int]bool, len(specs))}
 	for i, s := range specs {
-		for _, out := range s.Outputs {
-			producer[out] = append(producer[out], i)
-		}
+		g.index[s.ID] = i
 	}
 	parents := make([][]int, len(specs))
 	for i, s := range specs {
-		for _, in := range s.Inputs {
-			for _, p := range producer[in] {
-				if p != i {
-					parents[i] = append(parents[i], p)
-				}
+		for p, producer := range specs {
+			if p != i && feeds(producer, s) {
+				parents[i] = append(parents[i], p)
 			}
 		}
 	}
@@ -36,6 +32,19 @@ func newGraph(specs []*runtime.Spec) *graph {
 	}
 	g.order = topological(parents)
 	return g
+}
+
+// feeds reports whether an output of a may be an input of b; patterns count
+// when they can match the same props.
+func feeds(a, b *runtime.Spec) bool {
+	for _, out := range a.Outputs {
+		for _, in := range b.Inputs {
+			if runtime.Overlap(out, in) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // collect adds the ancestors of node to those of root.

@@ -8,6 +8,7 @@ package client
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"sync"
 
 	"github.com/longcall/longcall/runtime"
@@ -19,11 +20,12 @@ var null = json.RawMessage("null")
 // Store holds the page's props as JSON and tells watchers of a component
 // when one of its props changes.
 type Store struct {
-	mu       sync.RWMutex
-	values   map[runtime.PropID]json.RawMessage
-	watchers map[string]map[int]func()
-	nextID   int
-	onChange func([]runtime.PropID)
+	mu         sync.RWMutex
+	values     map[runtime.PropID]json.RawMessage
+	watchers   map[string]map[int]func()
+	nextID     int
+	onChange   func([]runtime.PropID)
+	components map[string]bool // declared by the layout, with or without props
 }
 
 // NewStore returns an empty store.
@@ -80,6 +82,37 @@ func (s *Store) Set(values ...protocol.PropValue) []runtime.PropID {
 	s.mu.Unlock()
 	s.notify(changed)
 	return changed
+}
+
+// Declare records that the page has a component with this id, so that
+// pattern dependencies find it before any of its props has a value.
+func (s *Store) Declare(id string) {
+	s.mu.Lock()
+	if s.components == nil {
+		s.components = map[string]bool{}
+	}
+	s.components[id] = true
+	s.mu.Unlock()
+}
+
+// Components returns the ids of the page's components, declared or with a
+// prop set, sorted.
+func (s *Store) Components() []string {
+	s.mu.RLock()
+	seen := map[string]bool{}
+	for id := range s.components {
+		seen[id] = true
+	}
+	for p := range s.values {
+		seen[p.ID] = true
+	}
+	s.mu.RUnlock()
+	out := make([]string, 0, len(seen))
+	for id := range seen {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // OnChange makes fn hear every change, after the component watchers: ui

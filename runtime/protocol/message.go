@@ -18,6 +18,11 @@ const Version = 1
 // not resume that session again, or the two would take it from each other.
 const CloseReplaced = 4001
 
+// CloseTooSlow is the close code for a connection dropped because too many
+// messages waited for its client. The session keeps them: the client
+// reconnects, resumes the session and receives them.
+const CloseTooSlow = 4002
+
 // Path is where the server mounts the websocket endpoint.
 const Path = "/_longcall/ws"
 
@@ -96,6 +101,7 @@ type Message struct {
 	Inputs    []PropValue `json:"inputs,omitempty"`    // call
 	States    []PropValue `json:"states,omitempty"`    // call
 	Triggered []PropID    `json:"triggered,omitempty"` // call: the inputs whose change fired it
+	Outputs   []PropID    `json:"outputs,omitempty"`   // call: what pattern outputs resolved to
 
 	Props []PropValue `json:"props,omitempty"` // progress, props, result
 	State JobState    `json:"state,omitempty"` // job

@@ -31,7 +31,7 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		sess.send(errorMessage(m.Req, m.Callback, &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server; is the page older than the server?", m.Callback)}))
 		return
 	}
-	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered}
+	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs}
 	if !cb.Spec().Background {
 		go s.runNow(sess, cb, m.Req, req)
 		return
@@ -63,10 +63,12 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 		return
 	}
 	job := jobs.Job{
-		ID:          jobs.NewID(),
-		Callback:    cb.ID(),
-		Session:     sess.token,
-		Key:         sess.token + "\x00" + cb.ID(),
+		ID:       jobs.NewID(),
+		Callback: cb.ID(),
+		Session:  sess.token,
+		// MATCH instances are told apart by their resolved outputs, so that
+		// they run side by side instead of superseding each other.
+		Key:         sess.token + "\x00" + cb.ID() + "\x00" + protocol.JoinIDs(req.Outputs),
 		Idempotency: key,
 		CacheKey:    cb.CacheKey(req),
 		Request:     req,
