@@ -1,0 +1,295 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// Events travel from workers to web processes in two ways at once. Each is
+// appended to its job's stream, numbered 1, 2, 3, … and published on one
+// channel that every web process reads with one connection, whatever the
+// number of jobs it watches. The channel carries the event itself, so the
+// common case costs no read; the stream fills any gap in the numbers: a
+// subscription that dropped and came back, or events that raced an attach.
+
+// feeds holds the jobs this web process watches: for each job, one feed per
+// session watching it (a CacheBy job can have several).
+type feeds struct {
+	store *store
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	byJob map[ID]map[string]*feed // job → hashed session → feed
+}
+
+// feed is one session's view of one job. Its mutex orders delivery: replay
+// first, then events in number order, each once, nothing after Finished.
+type feed struct {
+	job     ID
+	session string // hashed
+
+	mu   sync.Mutex
+	sink Sink
+	gen  int64   // the session's attach count when this feed was opened
+	next uint64  // the number of the next event to deliver; 0 until started
+	held []frame // frames that arrived before the feed started
+	done bool
+}
+
+func newFeeds(s *store, log *slog.Logger) *feeds {
+	return &feeds{store: s, log: log, byJob: map[ID]map[string]*feed{}}
+}
+
+// open registers a feed that holds what arrives until it is started. It
+// replaces the session's earlier feed of the job: a later attach takes over.
+func (fs *feeds) open(job ID, session string, sink Sink) *feed {
+	f := &feed{job: job, session: session, sink: sink}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	sessions := fs.byJob[job]
+	if sessions == nil {
+		sessions = map[string]*feed{}
+		fs.byJob[job] = sessions
+	}
+	if old := sessions[session]; old != nil {
+		old.stop()
+	}
+	sessions[session] = f
+	return f
+}
+
+// close drops f without delivering anything more to it.
+func (fs *feeds) close(f *feed) {
+	f.stop()
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if sessions := fs.byJob[f.job]; sessions[f.session] == f {
+		delete(sessions, f.session)
+		if len(sessions) == 0 {
+			delete(fs.byJob, f.job)
+		}
+	}
+}
+
+// startNew starts the feed of a job just submitted: from its first event.
+func (fs *feeds) startNew(ctx context.Context, f *feed, gen int64) {
+	f.mu.Lock()
+	f.gen, f.next = gen, 1
+	fs.release(ctx, f)
+}
+
+// replay starts a feed from a snapshot: where the job is, as Attach
+// promises, then the events after it.
+func (fs *feeds) replay(ctx context.Context, f *feed, snap snapshot) {
+	f.mu.Lock()
+	f.gen, f.next = snap.gen, snap.seq+1
+	switch snap.state {
+	case "queued":
+		f.sink.Deliver(Event{Job: f.job, Kind: Queued})
+	case "running":
+		f.sink.Deliver(Event{Job: f.job, Kind: Queued})
+		f.sink.Deliver(Event{Job: f.job, Kind: Started})
+		if len(snap.progress) > 0 {
+			f.sink.Deliver(Event{Job: f.job, Kind: Progress, Props: snap.progress})
+		}
+	case "finished":
+		f.sink.Deliver(*snap.finished)
+		f.done = true
+	}
+	fs.release(ctx, f)
+}
+
+// release delivers the frames held while f started; f.mu is held, and
+// released here.
+func (fs *feeds) release(ctx context.Context, f *feed) {
+	held := f.held
+	f.held = nil
+	for _, fr := range held {
+		fs.offerLocked(ctx, f, fr)
+	}
+	done := f.done
+	f.mu.Unlock()
+	if done {
+		fs.close(f)
+	}
+}
+
+// dispatch hands a published frame to every feed of its job.
+func (fs *feeds) dispatch(ctx context.Context, fr frame) {
+	for _, f := range fs.of(fr.job) {
+		f.mu.Lock()
+		fs.offerLocked(ctx, f, fr)
+		done := f.done
+		f.mu.Unlock()
+		if done {
+			fs.close(f)
+		}
+	}
+}
+
+// offerLocked delivers fr if it is the feed's next event, after reading any
+// it missed from the stream; older frames are duplicates and dropped.
+func (fs *feeds) offerLocked(ctx context.Context, f *feed, fr frame) {
+	switch {
+	case f.done || fr.seq < f.next:
+		return
+	case f.next == 0:
+		f.held = append(f.held, fr)
+		return
+	case fr.seq > f.next:
+		fs.catchUpLocked(ctx, f)
+		if fr.seq < f.next || f.done {
+			return
+		}
+	}
+	fs.deliverLocked(f, fr)
+}
+
+// catchUpLocked delivers what the job's stream holds from f.next on. A job
+// whose record is gone (expired while this process was not listening) ends
+// with an error rather than leaving its page waiting.
+func (fs *feeds) catchUpLocked(ctx context.Context, f *feed) {
+	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
+	defer cancel()
+	frames, err := fs.store.readLog(ctx, f.job, f.next)
+	if err != nil {
+		fs.log.Warn("jobs: cannot read missed events; waiting for the next", "job", f.job, "err", err)
+		return
+	}
+	if len(frames) > 0 && frames[0].seq > f.next {
+		fs.log.Warn("jobs: events were trimmed from the job's stream before this process read them", "job", f.job, "missed", frames[0].seq-f.next)
+	}
+	for _, fr := range frames {
+		fs.deliverLocked(f, fr)
+	}
+	if len(frames) == 0 {
+		if ok, err := fs.store.exists(ctx, f.job); err == nil && !ok {
+			res := errorResult(protocol.CodeInternal, "the job's record expired in Redis before its result reached this server")
+			f.sink.Deliver(Event{Job: f.job, Kind: Finished, Result: &res})
+			f.done = true
+		}
+	}
+}
+
+func (fs *feeds) deliverLocked(f *feed, fr frame) {
+	if f.done || fr.seq < f.next {
+		return
+	}
+	f.next = fr.seq + 1
+	e, err := decodeEvent(f.job, fr.event)
+	if err != nil {
+		fs.log.Error("jobs: dropped an undecodable event", "job", f.job, "seq", fr.seq, "err", err)
+		return
+	}
+	f.sink.Deliver(e)
+	if e.Kind == Finished {
+		f.done = true
+	}
+}
+
+// resync catches every started feed up with its stream, after the
+// subscription dropped and came back: frames published meanwhile are lost.
+func (fs *feeds) resync(ctx context.Context) {
+	fs.mu.Lock()
+	var all []*feed
+	for _, sessions := range fs.byJob {
+		for _, f := range sessions {
+			all = append(all, f)
+		}
+	}
+	fs.mu.Unlock()
+	for _, f := range all {
+		f.mu.Lock()
+		if f.next > 0 && !f.done {
+			fs.catchUpLocked(ctx, f)
+		}
+		done := f.done
+		f.mu.Unlock()
+		if done {
+			fs.close(f)
+		}
+	}
+}
+
+func (fs *feeds) of(job ID) []*feed {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	sessions := fs.byJob[job]
+	out := make([]*feed, 0, len(sessions))
+	for _, f := range sessions {
+		out = append(out, f)
+	}
+	return out
+}
+
+// attachments returns the attaches of job id made in this process.
+func (fs *feeds) attachments(id ID) []attachment {
+	var out []attachment
+	for _, f := range fs.of(id) {
+		f.mu.Lock()
+		if f.gen > 0 {
+			out = append(out, attachment{session: f.session, gen: f.gen})
+		}
+		f.mu.Unlock()
+	}
+	return out
+}
+
+// len returns how many feeds are open, for tests.
+func (fs *feeds) len() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	n := 0
+	for _, sessions := range fs.byJob {
+		n += len(sessions)
+	}
+	return n
+}
+
+func (f *feed) stop() {
+	f.mu.Lock()
+	f.done = true
+	f.held = nil
+	f.mu.Unlock()
+}
+
+// subscribe subscribes to channel and waits until Redis confirms, so that
+// nothing published after it returns is missed.
+func subscribe(ctx context.Context, rdb *redis.Client, channel string) (*redis.PubSub, error) {
+	ps := rdb.Subscribe(ctx, channel)
+	if _, err := ps.Receive(ctx); err != nil {
+		ps.Close()
+		return nil, err
+	}
+	return ps, nil
+}
+
+// listen reads the events channel until ps is closed: every frame goes to
+// its feeds; a new subscription confirmation means go-redis reconnected, so
+// the feeds catch up from the streams.
+func (fs *feeds) listen(ps *redis.PubSub) {
+	ctx := context.Background()
+	ch := ps.ChannelWithSubscriptions(redis.WithChannelSize(4096), redis.WithChannelHealthCheckInterval(time.Second))
+	for m := range ch {
+		switch m := m.(type) {
+		case *redis.Subscription:
+			if m.Kind == "subscribe" {
+				fs.log.Info("jobs: events subscription restored; catching up from the job streams")
+				fs.resync(ctx)
+			}
+		case *redis.Message:
+			fr, err := parseFrame(m.Payload)
+			if err != nil {
+				fs.log.Error("jobs: bad frame on the events channel", "err", err)
+				continue
+			}
+			fs.dispatch(ctx, fr)
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package jobs
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+)
+
+// The Redis layout of the Redis manager, under a prefix (default "longcall"):
+//
+//	<p>:job:<id>             hash: the job's record (see below); expires JobTTL
+//	                         after submission, ResultTTL after it finished
+//	<p>:log:<id>             stream: the job's events, entry ids 0-1, 0-2, …
+//	                         (the event's sequence number); same expiry
+//	<p>:idem:<sess>:<idem>   string: job id of a session's idempotency key
+//	<p>:key:<key>            string: job id of the last job of a supersede key
+//	<p>:flight:<cache>       string: job id of the run of a CacheBy key
+//	<p>:cache:<cache>        string: a CacheBy key's result
+//	<p>:leases               zset: running job ids, scored by lease deadline (ms)
+//	<p>:events               channel: "<seq> <id> <event>", worker → web
+//	<p>:cancel               channel: "<id> <cause>", web → worker
+//
+// Session tokens, supersede, idempotency and cache keys appear only hashed
+// (sha256, 132 bits in base64url): a session token is a credential, and the
+// others are chosen by clients.
+//
+// The job hash holds: cb (callback id), req (the request, JSON), state
+// (queued, running, finished), seq (last event number), run (the asynq task
+// generation: 1, then one more per hand-over or re-run), lost (re-runs after a
+// lost worker so far), retries (re-runs allowed), worker, progress (latest
+// value of each progress prop, JSON), result (the Finished event, JSON),
+// cache and cttl (CacheBy key and TTL), and o:<sess> for every session that
+// may watch the job, holding the count of its attaches.
+//
+// The Lua scripts (redis_scripts.go) derive the same names from the prefix;
+// luaKeys must agree with the functions below.
+type redisKeys struct{ prefix string }
+
+func (k redisKeys) job(id ID) string { return k.prefix + ":job:" + string(id) }
+func (k redisKeys) log(id ID) string { return k.prefix + ":log:" + string(id) }
+func (k redisKeys) leases() string   { return k.prefix + ":leases" }
+func (k redisKeys) events() string   { return k.prefix + ":events" }
+func (k redisKeys) cancels() string  { return k.prefix + ":cancel" }
+
+// luaKeys is the Lua twin of redisKeys, prepended to every script. Scripts
+// name their keys from the prefix (ARGV[1]) rather than declaring them all:
+// which idempotency or cache key a script touches is only known once it has
+// read the job. This layout therefore needs one Redis (with replicas if you
+// like), not Redis Cluster.
+const luaKeys = `
+local P = ARGV[1]
+local function jobKey(id) return P .. ':job:' .. id end
+local function logKey(id) return P .. ':log:' .. id end
+local LEASES = P .. ':leases'
+local EVENTS = P .. ':events'
+`
+
+// hashed returns s hashed for use in a key name.
+func hashed(s string) string {
+	if s == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(s))
+	return base64.RawURLEncoding.EncodeToString(sum[:])[:22]
+}
+
+// taskID is the asynq task id of a job's run: the job id for the first run,
+// so that asynq's tools find a job by its id, and id.N for later ones
+// (asynq refuses to reuse a task id).
+func taskID(id ID, run int64) string {
+	if run <= 1 {
+		return string(id)
+	}
+	return string(id) + "." + strconv.FormatInt(run, 10)
+}

@@ -1,0 +1,129 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisOptions configures the Redis manager (NewRedis, the web side) and its
+// workers (NewWorker). Web processes and workers of one app must agree on
+// URL, Prefix and Queue; the other fields have defaults, used when left zero.
+type RedisOptions struct {
+	// URL locates Redis: redis://[[user]:password@]host[:port][/db], or
+	// rediss:// for TLS, as REDIS_URL does for Dash's Celery manager.
+	URL string
+	// Prefix starts every key and channel longcall uses ("longcall"); apps
+	// sharing one Redis need different prefixes and queues.
+	Prefix string
+	// Queue is the asynq queue jobs go through ("longcall"). asynq's own
+	// tools (asynq CLI, asynqmon) show it.
+	Queue string
+
+	// ResultTTL is how long a finished job's result is kept for a page that
+	// re-attaches after a reload, a reconnect or a web restart (10 min).
+	ResultTTL time.Duration
+	// CacheTTL is how long a CacheBy result is kept when its callback sets
+	// no Expire (1 h).
+	CacheTTL time.Duration
+	// JobTTL bounds how long an unfinished job's record lives (24 h), so
+	// that nothing in Redis outlives a lost job for ever. It is also the
+	// longest a callback without a Timeout may run.
+	JobTTL time.Duration
+	// Timeout bounds jobs whose callback declares no Timeout (no bound but
+	// JobTTL).
+	Timeout time.Duration
+	// Retries is how many times a job runs again, on any worker, after the
+	// worker running it was lost: killed, crashed, or cut off from Redis
+	// (default 1; -1 means never). After the last, the page gets an error.
+	// A cancelled, superseded, failed or timed-out job never runs again.
+	Retries int
+	// Lease is how long a running job's worker may go silent before the job
+	// counts as lost (5 s). Workers renew their leases every Lease/5, and
+	// every process checks for lapsed ones as often.
+	Lease time.Duration
+
+	// Concurrency is how many jobs one worker runs at once (128, suited to
+	// sleeping or I/O-bound handlers). Worker side only.
+	Concurrency int
+	// PollInterval is how often an idle worker asks Redis for a job (5 ms).
+	// asynq polls rather than blocks, and its default of 1 s adds about
+	// 0.6 s to every job. Worker side only.
+	PollInterval time.Duration
+	// ProgressInterval paces a running job's progress writes to Redis (10
+	// ms): faster reports are coalesced, the latest value of each prop
+	// wins. set_props and results are never coalesced or held back.
+	// Worker side only.
+	ProgressInterval time.Duration
+
+	// Logger receives the manager's and asynq's logs (slog.Default()).
+	Logger *slog.Logger
+}
+
+// logMaxLen caps a job's event stream. Attach replays from the job's
+// snapshot, not from the stream; the stream only fills gaps in pub/sub
+// delivery, so it needs to hold what can be in flight, not a job's history.
+const logMaxLen = 1000
+
+func (o RedisOptions) withDefaults() (RedisOptions, error) {
+	if o.URL == "" {
+		return o, errors.New("jobs: RedisOptions.URL is empty: give the Redis URL (redis://host:6379/0)")
+	}
+	o.Prefix = orString(o.Prefix, "longcall")
+	o.Queue = orString(o.Queue, "longcall")
+	o.ResultTTL = orDuration(o.ResultTTL, 10*time.Minute)
+	o.CacheTTL = orDuration(o.CacheTTL, time.Hour)
+	o.JobTTL = orDuration(o.JobTTL, 24*time.Hour)
+	o.Lease = orDuration(o.Lease, 5*time.Second)
+	o.PollInterval = orDuration(o.PollInterval, 5*time.Millisecond)
+	o.ProgressInterval = orDuration(o.ProgressInterval, 10*time.Millisecond)
+	switch {
+	case o.Retries == 0:
+		o.Retries = 1
+	case o.Retries < 0:
+		o.Retries = 0
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 128
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o, nil
+}
+
+// connect opens a client for o.URL and checks that Redis answers.
+func (o RedisOptions) connect(ctx context.Context) (*redis.Client, error) {
+	ropt, err := redis.ParseURL(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: Redis URL %q: %w", o.URL, err)
+	}
+	rdb := redis.NewClient(ropt)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("jobs: Redis at %s does not answer: %w", ropt.Addr, err)
+	}
+	if err := loadScripts(ctx, rdb); err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	return rdb, nil
+}
+
+func orString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}

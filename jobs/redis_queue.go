@@ -1,0 +1,91 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/longcall/longcall/runtime"
+)
+
+// The queue is asynq's. A job's run is one asynq task: its type is the
+// callback id and its id the job id (then id.2, id.3 for re-runs), so
+// asynq's CLI and asynqmon show which callback waits and find a job by id.
+
+// taskPayload is what a task carries: which job and which run of it. The
+// request stays in the job's record, so a re-run needs no copy of it.
+type taskPayload struct {
+	Job ID    `json:"job"`
+	Run int64 `json:"run"`
+}
+
+// taskRetries is how often asynq retries a task whose worker could not reach
+// Redis to start it. Once a job has started, its outcome is longcall's: the
+// handler returns nil to asynq for every result, cancel and timeout
+// included, so asynq never runs a job twice on its own; a lost worker is
+// the lease reaper's business (Retries).
+const taskRetries = 3
+
+// enqueue queues run of job id. Enqueuing the same run twice (two reapers
+// racing) is harmless: asynq refuses the second task id.
+func (s *store) enqueue(ctx context.Context, id ID, callback string, run int64) error {
+	payload, err := json.Marshal(taskPayload{Job: id, Run: run})
+	if err != nil {
+		return fmt.Errorf("jobs: encode task of job %s: %w", id, err)
+	}
+	_, err = s.tasks.EnqueueContext(ctx, asynq.NewTask(callback, payload),
+		asynq.TaskID(taskID(id, run)),
+		asynq.Queue(s.opt.Queue),
+		asynq.MaxRetry(taskRetries),
+		asynq.Timeout(s.opt.JobTTL), // asynq's default, 30 min, would cut long jobs off
+	)
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("jobs: enqueue job %s on asynq queue %q: %w", id, s.opt.Queue, err)
+	}
+	return nil
+}
+
+// cancel finishes job id with res and stops its run: a queued task is
+// deleted, so it never reaches a worker; a running handler's context is
+// cancelled with cause on whichever worker runs it. It reports whether the
+// job was unfinished (and, with attachments, still attached from here).
+func (s *store) cancel(ctx context.Context, id ID, res runtime.Result, cause error, from []attachment) (bool, error) {
+	state, run, ok, err := s.end(ctx, id, res, from)
+	if !ok {
+		return false, err
+	}
+	switch state {
+	case "queued":
+		// Best effort: a task dequeued meanwhile finds its job ended and
+		// is skipped.
+		_ = s.inspector.DeleteTask(s.opt.Queue, taskID(id, run))
+	case "running":
+		if err := s.rdb.Publish(ctx, s.keys.cancels(), string(id)+" "+causeName(cause)).Err(); err != nil {
+			// The job has ended for its pages; its handler stops at its
+			// next report, which the job refuses.
+			return true, fmt.Errorf("jobs: tell the worker of job %s to stop: %w", id, err)
+		}
+	}
+	return true, nil
+}
+
+var causes = map[string]error{"cancelled": ErrCancelled, "superseded": ErrSuperseded, "closed": ErrClosed}
+
+func causeName(cause error) string {
+	for name, err := range causes {
+		if errors.Is(cause, err) {
+			return name
+		}
+	}
+	return "cancelled"
+}
+
+func causeOf(name string) error {
+	if err, ok := causes[name]; ok {
+		return err
+	}
+	return ErrCancelled
+}

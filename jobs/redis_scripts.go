@@ -1,0 +1,256 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Every change of a job's state is one Lua script, so it is atomic across
+// web processes, workers and reapers: a job finishes exactly once, whoever
+// (worker, cancel, supersede, lease reaper) gets there first, and nothing is
+// appended after its Finished event. A worker's writes carry the run number
+// they belong to, so a worker that lost its job (lease lapsed, job handed to
+// another) can no longer write to it.
+//
+// Arguments common to all scripts: ARGV[1] key prefix, ARGV[2] stream
+// MAXLEN, ARGV[3] result TTL in ms. Their own start at ARGV[4].
+const luaPrelude = luaKeys + `
+local MAXLEN, RESULT_TTL = ARGV[2], ARGV[3]
+
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- append adds the job's next event to its stream and announces it to every
+-- web process.
+local function append(id, event)
+  local n = redis.call('HINCRBY', jobKey(id), 'seq', 1)
+  redis.call('XADD', logKey(id), 'MAXLEN', '~', MAXLEN, '0-' .. n, 'e', event)
+  redis.call('PUBLISH', EVENTS, n .. ' ' .. id .. ' ' .. event)
+  return n
+end
+
+-- finish ends the job with its Finished event; the record now lives for the
+-- result TTL.
+local function finish(id, event)
+  local job = jobKey(id)
+  redis.call('HSET', job, 'state', 'finished', 'result', event)
+  redis.call('HDEL', job, 'worker', 'progress')
+  redis.call('ZREM', LEASES, id)
+  local n = append(id, event)
+  redis.call('PEXPIRE', job, RESULT_TTL)
+  redis.call('PEXPIRE', logKey(id), RESULT_TTL)
+  return n
+end
+
+-- requeue puts a running job back in the queue as its next run.
+local function requeue(id, event)
+  local job = jobKey(id)
+  local run = redis.call('HINCRBY', job, 'run', 1)
+  redis.call('HSET', job, 'state', 'queued')
+  redis.call('HDEL', job, 'worker', 'progress')
+  redis.call('ZREM', LEASES, id)
+  append(id, event)
+  return run
+end
+`
+
+// submit creates a job, unless the session's idempotency key names a job
+// still known ({'join', id}), the CacheBy key has a result ({'hit',
+// event}) or a run in flight ({'join', id}). A new job takes over the
+// supersede key: {'new', the key's previous job, or an empty string}.
+// ARGV: id, session, callback, request, retries, job TTL, idempotency,
+// supersede key, cache key, cache TTL, Queued event.
+var scriptSubmit = newScript(`
+local id, sess, cb, req, retries, jobttl = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local idem, key, cache, cttl, queued = ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14]
+if idem ~= '' then
+  idem = P .. ':idem:' .. sess .. ':' .. idem
+  local prev = redis.call('GET', idem)
+  if prev and redis.call('EXISTS', jobKey(prev)) == 1 then return {'join', prev} end
+end
+if cache ~= '' then
+  local hit = redis.call('GET', P .. ':cache:' .. cache)
+  if hit then return {'hit', hit} end
+  local flying = redis.call('GET', P .. ':flight:' .. cache)
+  if flying then
+    local state = redis.call('HGET', jobKey(flying), 'state')
+    if state == 'queued' or state == 'running' then
+      redis.call('HSETNX', jobKey(flying), 'o:' .. sess, 0)
+      if idem ~= '' then redis.call('SET', idem, flying, 'PX', jobttl) end
+      return {'join', flying}
+    end
+  end
+  redis.call('SET', P .. ':flight:' .. cache, id, 'PX', jobttl)
+end
+local old = ''
+if key ~= '' then
+  key = P .. ':key:' .. key
+  old = redis.call('GET', key) or ''
+  redis.call('SET', key, id, 'PX', jobttl)
+end
+if idem ~= '' then redis.call('SET', idem, id, 'PX', jobttl) end
+local job = jobKey(id)
+redis.call('HSET', job, 'cb', cb, 'req', req, 'state', 'queued', 'seq', 0, 'run', 1,
+  'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'cache', cache, 'cttl', cttl)
+redis.call('PEXPIRE', job, jobttl)
+append(id, queued)
+redis.call('PEXPIRE', logKey(id), jobttl)
+return {'new', old}
+`)
+
+// attach counts one more attach of the session and returns the job's
+// snapshot: {generation, state, seq, progress, Finished event}; nil for a
+// job unknown or not the session's.
+// ARGV: id, session.
+var scriptAttach = newScript(`
+local job, owner = jobKey(ARGV[4]), 'o:' .. ARGV[5]
+if redis.call('HEXISTS', job, owner) == 0 then return false end
+local gen = redis.call('HINCRBY', job, owner, 1)
+local v = redis.call('HMGET', job, 'state', 'seq', 'progress', 'result')
+return {gen, v[1], v[2], v[3] or '', v[4] or ''}
+`)
+
+// start moves the job from queued to running for the given run, takes a
+// lease on it and returns {callback, request}; nil if the job has ended or
+// the task is of an older run.
+// ARGV: id, run, worker, lease ms, Started event.
+var scriptStart = newScript(`
+local id, run, worker, lease, started = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local job = jobKey(id)
+local v = redis.call('HMGET', job, 'state', 'run', 'cb', 'req')
+if v[1] ~= 'queued' or v[2] ~= run then return false end
+redis.call('HSET', job, 'state', 'running', 'worker', worker)
+redis.call('ZADD', LEASES, now() + tonumber(lease), id)
+append(id, started)
+return {v[3], v[4]}
+`)
+
+// emit writes a running job's events, in order, and its progress snapshot;
+// a Finished event ends the job and, when asked, caches its result. It
+// returns the last event's number, or 0 when the job is no longer this
+// run's (it ended, or was handed to another worker).
+// ARGV: id, run, progress snapshot (empty: unchanged), '1' to cache, then kind, event
+// pairs.
+var scriptEmit = newScript(`
+local id, run, snapshot, cacheit = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local job = jobKey(id)
+local v = redis.call('HMGET', job, 'state', 'run', 'cache', 'cttl')
+if v[1] ~= 'running' or v[2] ~= run then return 0 end
+if snapshot ~= '' then redis.call('HSET', job, 'progress', snapshot) end
+local n = 0
+for i = 8, #ARGV, 2 do
+  if ARGV[i] == 'finished' then
+    n = finish(id, ARGV[i + 1])
+    if cacheit == '1' and v[3] and v[3] ~= '' then
+      redis.call('SET', P .. ':cache:' .. v[3], ARGV[i + 1], 'PX', v[4])
+    end
+    return n
+  end
+  n = append(id, ARGV[i + 1])
+end
+return n
+`)
+
+// end finishes a queued or running job with the given event (cancel,
+// supersede, a failed hand-over) and returns {state it was in, run}; nil if
+// it had finished or is unknown. With session, generation pairs, it acts
+// only if one of those attaches is still the session's latest: a web process
+// whose page moved to another process does not cancel the page's jobs.
+// ARGV: id, Finished event, then session, generation pairs.
+var scriptEnd = newScript(`
+local id = ARGV[4]
+local job = jobKey(id)
+local v = redis.call('HMGET', job, 'state', 'run')
+if not v[1] or v[1] == 'finished' then return false end
+if #ARGV >= 6 then
+  local current = false
+  for i = 6, #ARGV, 2 do
+    if redis.call('HGET', job, 'o:' .. ARGV[i]) == ARGV[i + 1] then current = true end
+  end
+  if not current then return false end
+end
+finish(id, ARGV[5])
+return {v[1], v[2]}
+`)
+
+// lost deals with a job whose lease has lapsed: it goes back to the queue
+// as its next run ({'requeue', run, callback}) while it has retries left,
+// and otherwise finishes with the given error ({'failed', 0, callback}).
+// nil if the lease was renewed or the job is no longer running.
+// ARGV: id, Queued event, Finished event.
+var scriptLost = newScript(`
+local id = ARGV[4]
+local score = redis.call('ZSCORE', LEASES, id)
+if not score or tonumber(score) > now() then return false end
+redis.call('ZREM', LEASES, id)
+local job = jobKey(id)
+local v = redis.call('HMGET', job, 'state', 'lost', 'retries', 'cb')
+if v[1] ~= 'running' then return false end
+if tonumber(v[2]) < tonumber(v[3]) then
+  redis.call('HINCRBY', job, 'lost', 1)
+  return {'requeue', requeue(id, ARGV[5]), v[4]}
+end
+finish(id, ARGV[6])
+return {'failed', 0, v[4]}
+`)
+
+// handback returns a running job to the queue as its next run, for a worker
+// that is shutting down; nil if the job is no longer this run's.
+// ARGV: id, run, Queued event.
+var scriptHandback = newScript(`
+local v = redis.call('HMGET', jobKey(ARGV[4]), 'state', 'run')
+if v[1] ~= 'running' or v[2] ~= ARGV[5] then return false end
+return requeue(ARGV[4], ARGV[6])
+`)
+
+// renew extends the leases of a worker's running jobs and returns the ids
+// of those taken from it: their lease lapsed and the job went back to the
+// queue (or to an end). A lease taken is not brought back.
+// ARGV: lease ms, then job ids.
+var scriptRenew = newScript(`
+local deadline = now() + tonumber(ARGV[4])
+local gone = {}
+for i = 5, #ARGV do
+  local id = ARGV[i]
+  if redis.call('ZSCORE', LEASES, id) then
+    redis.call('ZADD', LEASES, 'XX', deadline, id)
+  elseif redis.call('HGET', jobKey(id), 'state') ~= 'finished' then
+    table.insert(gone, id)
+  end
+end
+return gone
+`)
+
+// expired returns up to ARGV[4] running jobs whose lease has lapsed.
+var scriptExpired = newScript(`
+return redis.call('ZRANGEBYSCORE', LEASES, '-inf', now(), 'LIMIT', 0, tonumber(ARGV[4]))
+`)
+
+// discard removes a job that could not be enqueued, as if never submitted.
+// ARGV: id.
+var scriptDiscard = newScript(`
+redis.call('DEL', jobKey(ARGV[4]), logKey(ARGV[4]))
+return 0
+`)
+
+var allScripts = []*redis.Script{
+	scriptSubmit, scriptAttach, scriptStart, scriptEmit, scriptEnd,
+	scriptLost, scriptHandback, scriptRenew, scriptExpired, scriptDiscard,
+}
+
+func newScript(body string) *redis.Script { return redis.NewScript(luaPrelude + body) }
+
+// loadScripts loads every script, so that a mistake in one shows at start
+// rather than at the first job. (Script.Run reloads them if Redis forgets.)
+func loadScripts(ctx context.Context, rdb redis.Scripter) error {
+	for _, s := range allScripts {
+		if err := s.Load(ctx, rdb).Err(); err != nil {
+			return fmt.Errorf("jobs: load a Redis script: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package jobs
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// wireEvent is an Event as it is stored in a job's stream and published:
+// compact JSON, without the job id, which the key or frame carries.
+type wireEvent struct {
+	Kind   string               `json:"k"`
+	Props  []protocol.PropValue `json:"p,omitempty"`
+	Result *wireResult          `json:"r,omitempty"`
+}
+
+// wireResult is a runtime.Result without the stack of a panic, which the
+// worker logs where it happened.
+type wireResult struct {
+	Status protocol.Status      `json:"s"`
+	Props  []protocol.PropValue `json:"p,omitempty"`
+	Err    *protocol.Error      `json:"e,omitempty"`
+}
+
+var kindByName = map[string]Kind{}
+
+func init() {
+	for k := Queued; k <= Finished; k++ {
+		kindByName[k.String()] = k
+	}
+}
+
+// encodeEvent renders e for Redis. Props are JSON values already, so this
+// cannot fail.
+func encodeEvent(e Event) string {
+	w := wireEvent{Kind: e.Kind.String(), Props: e.Props}
+	if e.Result != nil {
+		w.Result = &wireResult{Status: e.Result.Status, Props: e.Result.Props, Err: e.Result.Err}
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		panic(fmt.Sprintf("jobs: encode event: %v", err)) // only for invalid JSON in a prop value
+	}
+	return string(b)
+}
+
+func decodeEvent(id ID, data string) (Event, error) {
+	var w wireEvent
+	if err := json.Unmarshal([]byte(data), &w); err != nil {
+		return Event{}, fmt.Errorf("jobs: event of job %s: %w", id, err)
+	}
+	kind, ok := kindByName[w.Kind]
+	if !ok {
+		return Event{}, fmt.Errorf("jobs: event of job %s has unknown kind %q", id, w.Kind)
+	}
+	e := Event{Job: id, Kind: kind, Props: w.Props}
+	if kind == Finished {
+		if w.Result == nil {
+			return Event{}, fmt.Errorf("jobs: Finished event of job %s has no result", id)
+		}
+		e.Result = &runtime.Result{Status: w.Result.Status, Props: w.Result.Props, Err: w.Result.Err}
+	}
+	return e, nil
+}
+
+// frame is one event as published on the events channel: "<seq> <id> <event>".
+type frame struct {
+	seq   uint64
+	job   ID
+	event string
+}
+
+func parseFrame(payload string) (frame, error) {
+	seq, rest, ok1 := strings.Cut(payload, " ")
+	id, event, ok2 := strings.Cut(rest, " ")
+	n, err := strconv.ParseUint(seq, 10, 64)
+	if !ok1 || !ok2 || err != nil || n == 0 {
+		return frame{}, fmt.Errorf("jobs: malformed event frame %.40q", payload)
+	}
+	return frame{seq: n, job: ID(id), event: event}, nil
+}
+
+func encodeProps(props []protocol.PropValue) string {
+	if len(props) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(props)
+	if err != nil {
+		panic(fmt.Sprintf("jobs: encode props: %v", err))
+	}
+	return string(b)
+}
+
+func encodeRequest(req runtime.Request) (string, error) {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return "", fmt.Errorf("jobs: encode request: %w", err)
+	}
+	return string(b), nil
+}
+
+func decodeRequest(s string) (runtime.Request, error) {
+	var req runtime.Request
+	if err := json.Unmarshal([]byte(s), &req); err != nil {
+		return req, fmt.Errorf("jobs: decode request: %w", err)
+	}
+	return req, nil
+}

@@ -1,0 +1,323 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/protocol"
+)
+
+// Worker runs the jobs that web processes (Redis managers) queue: an asynq
+// server whose handler looks the job's callback up in this process's
+// registry (the same binary registers the same callbacks everywhere) and
+// invokes it, writing its events to Redis.
+//
+// A job's outcome is longcall's, never asynq's: the handler returns nil to
+// asynq for results, errors, cancels and timeouts alike, so asynq does not
+// retry a job on its own. A worker that is lost is noticed by its lapsed
+// leases (see RedisOptions.Lease and Retries); one that shuts down hands its
+// unfinished jobs back to the queue.
+type Worker struct {
+	opt     RedisOptions
+	store   *store
+	srv     *asynq.Server
+	id      string
+	log     *slog.Logger
+	cancels *redis.PubSub // the cancels channel, read by listen
+
+	mu       sync.Mutex
+	runs     map[ID]*run // started here and not yet returned
+	changed  chan struct{}
+	started  bool
+	closed   bool
+	stop     chan struct{} // ends the lease and cancel loops
+	loopDone []chan struct{}
+	reaper   *reaper
+	renewed  time.Time // the last successful renewal; the renew loop's own
+}
+
+// Context causes of runs stopped by their worker.
+var (
+	errHandedBack = errors.New("jobs: the worker is shutting down; the job was handed to another worker")
+	errLeaseLost  = errors.New("jobs: the worker lost the job's lease (stalled or cut off from Redis); the job is another run's now")
+)
+
+// NewWorker connects to Redis and prepares a worker; Start starts it.
+func NewWorker(opt RedisOptions) (*Worker, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	rdb, err := opt.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &Worker{
+		opt:     opt,
+		store:   newStore(rdb, opt),
+		id:      workerID(),
+		log:     opt.Logger,
+		runs:    map[ID]*run{},
+		changed: make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+	}
+	w.srv = asynq.NewServerFromRedisClient(rdb, asynq.Config{
+		Concurrency:              opt.Concurrency,
+		Queues:                   map[string]int{opt.Queue: 1},
+		TaskCheckInterval:        opt.PollInterval,
+		DelayedTaskCheckInterval: time.Second, // retries of tasks that could not start
+		RetryDelayFunc:           func(n int, _ error, _ *asynq.Task) time.Duration { return time.Second << min(n, 4) },
+		ShutdownTimeout:          2 * time.Second, // Shutdown has drained and handed back already
+		Logger:                   asynqLogger{opt.Logger},
+		LogLevel:                 asynqLevel(opt.Logger),
+	})
+	return w, nil
+}
+
+// ID returns the worker's name in job records and logs: host:pid:random.
+func (w *Worker) ID() string { return w.id }
+
+// Start starts taking jobs, renewing their leases, recovering lost workers'
+// jobs and listening for cancels.
+func (w *Worker) Start() error {
+	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	ps, err := subscribe(ctx, w.store.rdb, w.store.keys.cancels())
+	if err != nil {
+		return fmt.Errorf("jobs: worker: subscribe to cancels: %w", err)
+	}
+	if err := w.srv.Start(asynq.HandlerFunc(w.process)); err != nil {
+		ps.Close()
+		return fmt.Errorf("jobs: worker: start asynq: %w", err)
+	}
+	w.mu.Lock()
+	w.started, w.cancels = true, ps
+	w.mu.Unlock()
+	w.reaper = startReaper(w.store, w.log)
+	w.goLoop(func(done chan struct{}) {
+		loop(leaseEvery(w.opt.Lease), w.stop, done, w.renew)
+	})
+	w.goLoop(func(done chan struct{}) {
+		defer close(done)
+		w.listen(ps)
+	})
+	return nil
+}
+
+func (w *Worker) goLoop(fn func(done chan struct{})) {
+	done := make(chan struct{})
+	w.loopDone = append(w.loopDone, done)
+	go fn(done)
+}
+
+// process is the asynq handler: one run of a job.
+func (w *Worker) process(ctx context.Context, t *asynq.Task) error {
+	var p taskPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Job == "" {
+		return fmt.Errorf("jobs: task %q carries no job: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	r := newRun(ctx, w.store, p.Job, p.Run)
+	r.onLost = func(error) { r.stop(ErrJobEnded) }
+	if !w.add(r) {
+		return fmt.Errorf("jobs: worker is shutting down") // asynq retries the task elsewhere
+	}
+	defer w.remove(r)
+	callback, req, ok, err := w.store.start(ctx, p.Job, p.Run, w.id)
+	if err != nil {
+		return err // not started: asynq retries the task (taskRetries)
+	}
+	if !ok {
+		return nil // cancelled or superseded while queued, or a stale run
+	}
+	r.callback = callback
+	r.leased.Store(true)
+	go r.pump()
+	if r.ctx.Err() == nil { // not cancelled while starting
+		w.invoke(r, req)
+	}
+	<-r.pumped
+	return nil
+}
+
+// invoke runs the handler and queues its result, within the callback's
+// timeout. A cancelled or timed-out run has already queued its own end, and
+// the late result is dropped.
+func (w *Worker) invoke(r *run, req runtime.Request) {
+	cb, ok := runtime.Lookup(r.callback)
+	if !ok {
+		r.finish(errorResult(protocol.CodeUnknownCallback, fmt.Sprintf("no callback %q is registered in worker %s; is it older than the web process?", r.callback, w.id)), nil)
+		return
+	}
+	if d := cmp(cb.Spec().Timeout, w.opt.Timeout); d > 0 {
+		timer := time.AfterFunc(d, func() {
+			r.finish(errorResult(protocol.CodeTimeout, fmt.Sprintf("callback %s timed out after %s", cb.ID(), d)), context.DeadlineExceeded)
+		})
+		defer timer.Stop()
+	}
+	res := cb.Invoke(r.ctx, req, r)
+	if res.Stack != nil {
+		w.log.Error("jobs: callback panicked", "job", r.job, "callback", r.callback, "err", res.Err.Message, "stack", string(res.Stack))
+	}
+	r.finish(res, nil)
+}
+
+// add registers a run, unless the worker is shutting down.
+func (w *Worker) add(r *run) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return false
+	}
+	w.runs[r.job] = r
+	return true
+}
+
+func (w *Worker) remove(r *run) {
+	w.mu.Lock()
+	if w.runs[r.job] == r {
+		delete(w.runs, r.job)
+	}
+	w.mu.Unlock()
+	r.cancel(context.Canceled)
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (w *Worker) running() []*run {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]*run, 0, len(w.runs))
+	for _, r := range w.runs {
+		out = append(out, r)
+	}
+	return out
+}
+
+// renew pushes back the leases of this worker's jobs. A run whose lease was
+// taken (the worker stalled or was cut off from Redis for longer than the
+// lease) is stopped: its job is another run's now, and it must not go on
+// behind the back of the one that replaced it.
+func (w *Worker) renew(ctx context.Context) {
+	byID := map[ID]*run{}
+	for _, r := range w.running() {
+		if r.leased.Load() {
+			byID[r.job] = r
+		}
+	}
+	if len(byID) == 0 {
+		w.renewed = time.Now()
+		return
+	}
+	ids := make([]ID, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	gone, err := w.store.renew(ctx, ids)
+	if err != nil {
+		w.log.Warn("jobs: cannot renew job leases", "jobs", len(ids), "err", err)
+		if time.Since(w.renewed) > w.opt.Lease {
+			gone = ids
+		}
+	} else {
+		w.renewed = time.Now()
+	}
+	for _, id := range gone {
+		w.log.Warn("jobs: this worker lost a job's lease; stopping its run", "job", id)
+		byID[id].stop(errLeaseLost)
+	}
+}
+
+// listen stops runs whose job was cancelled or superseded by a web process.
+func (w *Worker) listen(ps *redis.PubSub) {
+	for m := range ps.Channel(redis.WithChannelHealthCheckInterval(time.Second)) {
+		id, cause, _ := strings.Cut(m.Payload, " ")
+		w.mu.Lock()
+		r := w.runs[ID(id)]
+		w.mu.Unlock()
+		if r != nil {
+			r.stop(causeOf(cause))
+		}
+	}
+}
+
+// Shutdown stops taking jobs and lets running ones finish until ctx is done;
+// those still running then are handed back to the queue, to run again from
+// the start on another worker. Pages see them queued again, not failed.
+func (w *Worker) Shutdown(ctx context.Context) error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return nil
+	}
+	w.closed = true
+	started := w.started
+	w.mu.Unlock()
+	if started {
+		w.srv.Stop()
+		w.drain(ctx)
+		w.srv.Shutdown()
+		close(w.stop)
+		w.reaper.close()
+		w.cancels.Close()
+		for _, done := range w.loopDone {
+			<-done
+		}
+	}
+	return w.store.close()
+}
+
+// drain waits for the runs to return until ctx is done, then hands back
+// the rest.
+func (w *Worker) drain(ctx context.Context) {
+	for len(w.running()) > 0 {
+		select {
+		case <-w.changed:
+		case <-ctx.Done():
+			for _, r := range w.running() {
+				w.handback(r)
+			}
+			return
+		}
+	}
+}
+
+// handback returns a run's job to the queue as its next run. The handler's
+// context is cancelled; anything it still reports is refused.
+func (w *Worker) handback(r *run) {
+	r.stop(errHandedBack)
+	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	next, ok, err := w.store.handback(ctx, r.job, r.n)
+	if err != nil || !ok {
+		if err != nil {
+			w.log.Warn("jobs: cannot hand a job back; its lease will lapse and it is recovered then", "job", r.job, "err", err)
+		}
+		return
+	}
+	if err := w.store.enqueue(ctx, r.job, r.callback, next); err != nil {
+		w.log.Error("jobs: cannot re-queue a handed-back job; ending it", "job", r.job, "err", err)
+		w.store.cancel(ctx, r.job, errorResult(protocol.CodeInternal, "the worker shut down and the job could not be queued again"), ErrClosed, nil)
+		return
+	}
+	w.log.Info("jobs: handed a running job back to the queue", "job", r.job, "run", next)
+}
+
+func workerID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomToken(3))
+}
