@@ -53,9 +53,17 @@ func (e *element) OnMount(ctx app.Context) {
 }
 
 // watch is OnMount with a hook run, on the UI goroutine, after every change.
+// A component that appears after the page started (layout a callback added)
+// gets the initial calls of the callbacks it is an input of, as in Dash,
+// once the whole added layout has mounted.
 func (e *element) watch(ctx app.Context, changed func(app.Context)) {
-	if p := active.Load(); p != nil {
-		e.unwatch = p.store.Watch(e.ID, func() { ctx.Dispatch(changed) })
+	p := active.Load()
+	if p == nil {
+		return
+	}
+	e.unwatch = p.store.Watch(e.ID, func() { ctx.Dispatch(changed) })
+	if p.client.Added(e.ID) {
+		ctx.Defer(func(app.Context) { p.client.Release() })
 	}
 }
 

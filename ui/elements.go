@@ -36,9 +36,18 @@ func Div(id string, children ...app.UI) *DivElem {
 	return &DivElem{element: element{ID: id}, Children: children}
 }
 
-// Render implements app.Composer.
+// Render implements app.Composer. Children set by a callback replace the
+// declared ones: text, or nodes (layout added later).
 func (d *DivElem) Render() app.UI {
 	div := styled(app.Div().ID(d.ID), d.style())
+	var nodes []Node
+	if d.decode("children", &nodes) {
+		children := make([]app.UI, len(nodes))
+		for i, n := range nodes {
+			children[i] = n.render()
+		}
+		return div.Body(children...)
+	}
 	if t := d.text("children"); t != "" {
 		return div.Text(t)
 	}

@@ -52,6 +52,7 @@ type Client struct {
 	flights map[string]*flight  // flight key (callback, MATCH instance) → its latest call
 	waiting map[string]*pending // calls scheduled behind an ancestor, by flight key
 	status  string
+	started bool // Start ran: components that appear now are added layout
 
 	journal func([]Flight) // hears every change of the flights, to keep them
 }
@@ -189,6 +190,7 @@ func (c *Client) Store() *Store { return c.store }
 // callback without PreventInitialCall, with nothing in Triggered.
 func (c *Client) Start() {
 	c.mu.Lock()
+	c.started = true
 	for _, spec := range c.callbacks {
 		if spec.PreventInitialCall {
 			continue
@@ -332,6 +334,39 @@ func (c *Client) scheduleLocked(spec *runtime.Spec, match map[string]string, p r
 		w.fired = append(w.fired, p)
 	}
 }
+
+// Added schedules the initial calls that a component appearing after Start
+// (layout a callback added) brings: those of the callbacks without
+// PreventInitialCall that take one of its props as an input. It reports
+// whether any was scheduled; Release runs them, once the whole added layout
+// is in.
+func (c *Client) Added(component string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.started {
+		return false // the layout of the page: Start makes its initial calls
+	}
+	scheduled := false
+	for _, spec := range c.callbacks {
+		if spec.PreventInitialCall {
+			continue
+		}
+		for _, in := range spec.Inputs {
+			p := runtime.PropID{ID: component, Prop: in.Prop}
+			if runtime.Matches(in, p, nil) {
+				key := flightKey(spec, runtime.MatchValues(in, p))
+				if c.waiting[key] == nil {
+					c.waiting[key] = &pending{spec: spec, match: runtime.MatchValues(in, p)}
+				}
+				scheduled = true
+			}
+		}
+	}
+	return scheduled
+}
+
+// Release runs the calls scheduled by Added.
+func (c *Client) Release() { c.release() }
 
 // release triggers, parents first, every scheduled callback none of whose
 // ancestors is scheduled or running. A chain thus runs in dependency order,

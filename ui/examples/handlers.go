@@ -51,6 +51,31 @@ func init() {
 		return nil
 	})
 	square.Handle(squareHandler)
+	addRow.Handle(func(call *runtime.Call) error {
+		rows.Set(call, rowNodes(addRowClicks.Get(call)))
+		return nil
+	})
+	sumRows.Handle(func(call *runtime.Call) error {
+		values := everyValue.All(call)
+		sum := 0
+		for _, v := range values {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			sum += n
+		}
+		rowsTotal.Set(call, fmt.Sprintf("%d rows, sum %d", len(values), sum))
+		return nil
+	})
+	squareRow.Handle(func(call *runtime.Call) error {
+		n, err := strconv.Atoi(strings.TrimSpace(runValue.Get(call)))
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", runValue.Get(call))
+		}
+		if err := sleep(call.Context(), time.Second); err != nil {
+			return err
+		}
+		runOutput.Set(call, fmt.Sprintf("%d² = %d", n, n*n))
+		return nil
+	})
 
 	healthyCallback.Handle(func(call *runtime.Call) error {
 		healthyOut.Set(call, fmt.Sprintf("Worked %d times", healthyClicks.Get(call)))

@@ -1,0 +1,59 @@
+package examples
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/ui"
+)
+
+// Beyond the seed: layout added by a callback, and pattern-matching ids.
+var (
+	patternsDash = runtime.NewDashboard("patterns", runtime.DefaultManager(Manager))
+
+	addRowClicks = runtime.NewProp[int]("add_row", "n_clicks")
+	rows         = runtime.NewProp[[]ui.Node]("rows", "children")
+	rowsTotal    = runtime.NewProp[string]("rows_total", "children")
+
+	everyValue = runtime.NewPatternProp[string](runtime.ID{"type": "value", "index": runtime.ALL}, "value")
+	runClicks  = runtime.NewPatternProp[int](runtime.ID{"type": "run", "index": runtime.MATCH}, "n_clicks")
+	runValue   = runtime.NewPatternProp[string](runtime.ID{"type": "value", "index": runtime.MATCH}, "value")
+	runOutput  = runtime.NewPatternProp[string](runtime.ID{"type": "out", "index": runtime.MATCH}, "children")
+
+	// Adds a row of components: their ids are dict ids.
+	addRow = patternsDash.Callback(
+		runtime.Outputs(rows), runtime.Inputs(addRowClicks), runtime.PreventInitialCall(),
+	)
+	// ALL: every row's value, however many rows there are.
+	sumRows = patternsDash.Callback(runtime.Outputs(rowsTotal), runtime.Inputs(everyValue))
+	// MATCH: each row squares its own value in a background job; rows run
+	// side by side and never cancel each other.
+	squareRow = patternsDash.Callback(
+		runtime.Outputs(runOutput), runtime.Inputs(runClicks), runtime.States(runValue),
+		runtime.Background(), runtime.PreventInitialCall(),
+	)
+)
+
+// rowNodes is the layout of rows 1..n.
+func rowNodes(n int) []ui.Node {
+	out := make([]ui.Node, n)
+	for i := 1; i <= n; i++ {
+		out[i-1] = ui.DivNode(runtime.ID{"type": "row", "index": i}.String(),
+			ui.InputNode(runtime.ID{"type": "value", "index": i}.String(), itoa(i)),
+			ui.ButtonNode(runtime.ID{"type": "run", "index": i}.String(), "Square it"),
+			ui.PNode(runtime.ID{"type": "out", "index": i}.String(), "Not run"),
+		)
+	}
+	return out
+}
+
+type patternsPage struct{ app.Compo }
+
+func (p *patternsPage) Render() app.UI {
+	return frame("Added layout and pattern-matching ids", ui.Dashboard(patternsDash, app.Div().Body(
+		app.P().Text("Each row is added by a callback; the total reads every row (ALL); each row squares its own value in a background job (MATCH), side by side."),
+		ui.Button("add_row").Text("Add a row"),
+		ui.P("rows_total"),
+		ui.Div("rows"),
+	)))
+}
