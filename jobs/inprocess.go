@@ -40,11 +40,14 @@ type InProcess struct {
 type Stats struct {
 	Started int64 // handlers started: a deduplicated or re-attached job is not started again
 	Pending int   // jobs queued or running now
+	Queued  int   // jobs in the queue, waiting for a worker: at QueueSize, Submit says ErrBusy
 }
 
 // Stats returns the manager's counters.
 func (m *InProcess) Stats() Stats {
-	return Stats{Started: m.started.Load(), Pending: m.Len()}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return Stats{Started: m.started.Load(), Pending: len(m.tasks), Queued: len(m.waiting)}
 }
 
 // NewInProcess starts a manager with its workers. The defaults suit sleeping

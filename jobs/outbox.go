@@ -15,11 +15,16 @@ type Outbox struct {
 	last    map[ID]int // index in events of each job's last pending event
 	urgent  int        // pending events that are not progress
 	pending chan struct{}
+	limit   int // events that may wait before set_props coalesce too; 0: no limit
 }
 
 // NewOutbox returns an empty outbox.
-func NewOutbox() *Outbox {
-	return &Outbox{last: map[ID]int{}, pending: make(chan struct{}, 1)}
+func NewOutbox(opts ...OutboxOption) *Outbox {
+	o := &Outbox{last: map[ID]int{}, pending: make(chan struct{}, 1)}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o
 }
 
 // Deliver implements Sink.
@@ -33,13 +38,12 @@ func (o *Outbox) Deliver(e Event) {
 			return
 		}
 	}
+	if o.coalesce(e) {
+		o.mu.Unlock()
+		return
+	}
 	if e.Kind == Progress {
-		if i, ok := o.last[e.Job]; ok && o.events[i].Kind == Progress {
-			o.events[i].Props = mergeProps(o.events[i].Props, e.Props)
-			o.mu.Unlock()
-			return
-		}
-		// Copy: the merge above writes into the slice, which the reporter owns.
+		// Copy: coalescing writes into the slice, which the reporter owns.
 		e.Props = mergeProps(nil, e.Props)
 	} else {
 		o.urgent++

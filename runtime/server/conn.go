@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -26,10 +27,14 @@ type conn struct {
 
 	done      chan struct{}
 	closeOnce sync.Once
+
+	dropping   atomic.Bool   // dropSlow has begun closing it
+	finishing  chan struct{} // closed to have the writer flush and close (shutdown)
+	finishOnce sync.Once
 }
 
 func newConn(srv *Server, ws *websocket.Conn, remote string) *conn {
-	return &conn{srv: srv, ws: ws, remote: remote, done: make(chan struct{})}
+	return &conn{srv: srv, ws: ws, remote: remote, done: make(chan struct{}), finishing: make(chan struct{})}
 }
 
 func (c *conn) serve() {
@@ -60,7 +65,7 @@ func (c *conn) serve() {
 
 func (c *conn) readHello() (protocol.Message, error) {
 	c.ws.SetReadDeadline(time.Now().Add(helloTimeout))
-	_, data, err := c.ws.ReadMessage()
+	data, err := c.read()
 	if err != nil {
 		return protocol.Message{}, err
 	}
@@ -68,9 +73,15 @@ func (c *conn) readHello() (protocol.Message, error) {
 	if err == nil && m.Type != protocol.TypeHello {
 		err = &protocol.Error{Code: protocol.CodeBadMessage, Message: "the first message must be hello, not " + string(m.Type)}
 	}
+	if err == nil {
+		if perr := checkHello(m); perr != nil {
+			err = perr
+		}
+	}
 	if err != nil {
 		var perr *protocol.Error
 		if errors.As(err, &perr) {
+			c.srv.metrics.badMessage(perr.Code)
 			c.write(errorMessage(0, "", perr))
 		}
 		c.closeWith(websocket.ClosePolicyViolation, "expected hello")
@@ -85,9 +96,9 @@ func (c *conn) readLoop() {
 		return c.ws.SetReadDeadline(time.Now().Add(pongTimeout))
 	})
 	for {
-		_, data, err := c.ws.ReadMessage()
+		data, err := c.read()
 		if err != nil {
-			if !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
+			if !errors.Is(err, errTooBig) && !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
 				c.srv.log.Debug("websocket read ended", "session", c.sess.short(), "err", err)
 			}
 			return
@@ -97,16 +108,18 @@ func (c *conn) readLoop() {
 		if err != nil {
 			var perr *protocol.Error
 			errors.As(err, &perr)
-			c.srv.log.Warn("bad message", "session", c.sess.short(), "code", perr.Code, "err", perr.Message)
+			c.srv.metrics.badMessage(perr.Code)
+			c.warn("bad message", "code", perr.Code, "err", clip(perr.Message))
 			if perr.Code == protocol.CodeVersion {
 				// The close frame carries the reason: a queued error could
 				// lose the race with the close.
 				c.closeWith(websocket.CloseProtocolError, perr.Message)
 				return
 			}
-			c.sess.send(errorMessage(m.Req, m.Callback, perr))
+			c.sess.send(errorMessage(m.Req, clip(m.Callback), perr))
 			continue
 		}
+		c.srv.metrics.receivedMsg(m.Type)
 		c.srv.dispatch(c.sess, m)
 	}
 }
@@ -123,6 +136,9 @@ func (c *conn) writeLoop() {
 		select {
 		case <-c.done:
 			return
+		case <-c.finishing:
+			c.flushAndClose()
+			return
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
 				return
@@ -138,6 +154,11 @@ func (c *conn) writeLoop() {
 		for i, m := range msgs {
 			if err := c.write(m); err != nil {
 				c.sess.giveBack(msgs[i:])
+				select {
+				case <-c.done: // closed on purpose (replaced, dropped, shut down)
+				default:
+					c.srv.metrics.dropped(dropWrite)
+				}
 				c.close("")
 				return
 			}
@@ -191,7 +212,11 @@ func (c *conn) write(m protocol.Message) error {
 		}
 	}
 	c.ws.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-	return c.ws.WriteMessage(websocket.TextMessage, data)
+	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+		return err
+	}
+	c.srv.metrics.written(c.sess, m)
+	return nil
 }
 
 // close ends the connection; reason, when given, goes to the client in the

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/longcall/longcall/jobs"
@@ -27,21 +26,41 @@ func (s *Server) dispatch(sess *session, m protocol.Message) {
 func (s *Server) call(sess *session, m protocol.Message) {
 	cb, ok := runtime.Lookup(m.Callback)
 	if !ok {
-		s.log.Warn("call of unknown callback", "session", sess.short(), "callback", m.Callback)
-		sess.send(errorMessage(m.Req, m.Callback, &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server; is the page older than the server?", m.Callback)}))
+		s.warn("call of unknown callback", "session", sess.short(), "callback", clip(m.Callback))
+		sess.send(errorMessage(m.Req, clip(m.Callback), &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server; is the page older than the server?", clip(m.Callback))}))
 		return
 	}
+	s.metrics.callReceived(sess, m.Req, cb.ID(), cb.Spec().Background)
 	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs}
 	if !cb.Spec().Background {
+		if perr := sess.load.admitCall(cb.ID()); perr != nil {
+			s.refuse(sess, m.Req, cb.ID(), refusedSessionCalls, perr)
+			return
+		}
+		s.ordinary.Add(1)
 		go s.runNow(sess, cb, m.Req, req)
+		return
+	}
+	if perr := sess.load.admitJob(cb.ID()); perr != nil {
+		s.refuse(sess, m.Req, cb.ID(), refusedSessionJobs, perr)
 		return
 	}
 	s.submit(sess, cb, m.Req, m.Key, req)
 }
 
-// runNow runs an ordinary callback at once, off the reader goroutine so that
-// a slow handler does not hold up the session's other messages.
+// runNow runs an ordinary callback off the reader goroutine, so that a slow
+// handler does not hold up the session's other messages, as soon as one of
+// the session's SessionCalls slots is free.
 func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req runtime.Request) {
+	defer s.ordinary.Add(-1)
+	if !sess.load.acquire(sess.closedCh) {
+		return // the session ended while the call waited: nobody to answer
+	}
+	defer sess.load.release()
+	s.metrics.callStarted(sess, reqNo, cb.ID())
+	s.metrics.ordinaryRunning(1)
+	defer s.metrics.ordinaryRunning(-1)
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -53,6 +72,7 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 	}()
 	res := cb.Invoke(ctx, req, nil)
 	s.logResult(sess, cb.ID(), res)
+	s.metrics.callEnded(sess, reqNo, cb.ID(), res)
 	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
 }
 
@@ -78,14 +98,7 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 	}
 	ref := jobRef{req: reqNo, callback: cb.ID(), manager: manager}
 	if _, err := manager.Submit(context.Background(), job, s.sink(sess, ref)); err != nil {
-		code := protocol.CodeInternal
-		if errors.Is(err, jobs.ErrBusy) || errors.Is(err, jobs.ErrClosed) {
-			code = protocol.CodeBusy
-		}
-		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{
-			Status: protocol.StatusError,
-			Err:    &protocol.Error{Code: code, Message: fmt.Sprintf("callback %s could not start: %v", cb.ID(), err)},
-		}))
+		s.submitFailed(sess, reqNo, cb.ID(), err)
 	}
 }
 
@@ -95,10 +108,13 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 	return jobs.SinkFunc(func(e jobs.Event) {
 		sess.track(e.Job, ref)
+		sess.load.jobEvent(e, ref.callback)
+		s.metrics.jobEvent(sess, ref, e)
 		if e.Kind == jobs.Finished {
 			s.logResult(sess, ref.callback, *e.Result)
 		}
 		sess.outbox.Deliver(e)
+		sess.checkBacklog()
 	})
 }
 
@@ -142,8 +158,8 @@ func (s *Server) cancel(sess *session, m protocol.Message) {
 	id := jobs.ID(m.Job)
 	ref, ok := sess.job(id)
 	if !ok {
-		s.log.Warn("cancel of a job not in this session", "session", sess.short(), "job", m.Job)
-		sess.send(errorMessage(m.Req, m.Callback, &protocol.Error{Code: protocol.CodeUnknownJob, Message: "no running job with that id in this session"}))
+		s.warn("cancel of a job not in this session", "session", sess.short(), "job", clip(m.Job))
+		sess.send(errorMessage(m.Req, clip(m.Callback), &protocol.Error{Code: protocol.CodeUnknownJob, Message: "no running job with that id in this session"}))
 		return
 	}
 	ref.manager.Cancel(id)

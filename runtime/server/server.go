@@ -7,9 +7,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/longcall/longcall/jobs"
 )
@@ -25,7 +27,8 @@ type Config struct {
 	// SessionGrace is how long a session's jobs live on after its socket
 	// closes, waiting for the page to come back. Default 2 minutes.
 	SessionGrace time.Duration
-	// ReadLimit caps one incoming message. Default 1 MiB.
+	// ReadLimit caps one incoming message; a larger one closes the
+	// connection with 1009. Default 1 MiB.
 	ReadLimit int64
 	// ProgressInterval paces progress-only writes per connection; progress
 	// arriving faster is coalesced, latest value wins. Results and other
@@ -33,12 +36,32 @@ type Config struct {
 	ProgressInterval time.Duration
 	// WriteTimeout disconnects a client that stops reading. Default 10 s.
 	WriteTimeout time.Duration
-	// CheckOrigin vets the websocket handshake; nil allows the same origin.
+	// CheckOrigin vets the websocket handshake; nil allows the same origin
+	// and AllowedOrigins.
 	CheckOrigin func(*http.Request) bool
 	// Secret signs session tokens. Web processes that share it (and a Redis
 	// manager) let a page resume its session on any of them, and after a
 	// restart. Nil means a random secret: sessions end with the process.
 	Secret []byte
+	// AllowedOrigins lists the origins, as "https://dash.example.com",
+	// whose pages may open the websocket besides the server's own. New
+	// panics on an entry that is not an origin; ValidOrigin checks one.
+	AllowedOrigins []string
+	// SendQueue bounds the messages waiting to be written to one session:
+	// past it the connection is dropped (protocol.CloseTooSlow) and the
+	// session keeps them for the page's reconnect. Default 1024.
+	SendQueue int
+	// SessionJobs bounds one session's unfinished background jobs; a call
+	// past it is answered busy. Default 16.
+	SessionJobs int
+	// SessionCalls bounds one session's ordinary callbacks running at once;
+	// more wait, up to SessionCallQueue, and past that are answered busy.
+	// Defaults 8 and 64.
+	SessionCalls     int
+	SessionCallQueue int
+	// Metrics, when set, registers the server's Prometheus metrics
+	// (docs/OPERATIONS.md). New panics if they are registered already.
+	Metrics prometheus.Registerer
 }
 
 // Server serves the websocket endpoint (protocol.Path).
@@ -47,6 +70,12 @@ type Server struct {
 	log      *slog.Logger
 	upgrader websocket.Upgrader
 	sessions *hub
+
+	origins    origins
+	metrics    *metrics
+	complaints complaints
+	draining   atomic.Bool
+	ordinary   atomic.Int64 // ordinary callbacks running or waiting, for the drain
 }
 
 // New returns a Server for cfg.
@@ -64,37 +93,56 @@ func New(cfg Config) *Server {
 	cfg.ProgressInterval = orDefault(cfg.ProgressInterval, 10*time.Millisecond)
 	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, 10*time.Second)
 	if cfg.ReadLimit <= 0 {
-		cfg.ReadLimit = 1 << 20
+		cfg.ReadLimit = defaultReadLimit
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	origins, err := newOrigins(cfg.AllowedOrigins)
+	if err != nil {
+		panic("longcall/server: Config.AllowedOrigins: " + err.Error())
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins}
 	s.upgrader = websocket.Upgrader{
-		CheckOrigin:       cfg.CheckOrigin, // nil: gorilla's same-origin check
-		EnableCompression: false,           // small JSON frames; compression costs more than it saves
+		CheckOrigin:       s.checkOrigin,
+		EnableCompression: false, // small JSON frames; compression costs more than it saves
 	}
-	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret), s.expire)
+	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret), s.expire, limitsOf(cfg))
+	s.metrics = newMetrics(s.sessions.len, cfg.Managers)
+	if cfg.Metrics != nil {
+		if err := s.metrics.register(cfg.Metrics); err != nil {
+			panic("longcall/server: " + err.Error())
+		}
+	}
 	return s
 }
 
 // ServeHTTP upgrades the request to a websocket and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.refuseWhileDraining(w, r) {
+		return
+	}
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		s.log.Warn("websocket upgrade refused", "remote", r.RemoteAddr, "err", err)
+		s.warn("websocket upgrade refused", "remote", r.RemoteAddr, "origin", clip(r.Header.Get("Origin")), "err", err)
 		return // the upgrader has answered with an HTTP error
 	}
-	ws.SetReadLimit(s.cfg.ReadLimit)
-	c := newConn(s, ws, r.RemoteAddr)
+	s.metrics.connOpened()
+	defer s.metrics.connClosed()
+	c := newConn(s, ws, r.RemoteAddr) // reads within ReadLimit itself: see conn.read
 	c.serve()
 }
 
-// Shutdown closes every connection with "service restart" (1012), so pages
-// reconnect, and drops the sessions without cancelling their jobs: jobs
-// belong to the managers, which the caller shuts down (an in-process manager
-// first, so running jobs may finish; a Redis manager's jobs live on for
-// another web process to re-attach).
+// Shutdown drains the server (see Drain), waits for the ordinary callbacks
+// still running, writes what waits for each page and closes every
+// connection with "service restart" (1012), so pages reconnect; then it drops
+// the sessions without cancelling their jobs: jobs belong to the managers,
+// which the caller shuts down first (an in-process manager, so that running
+// jobs may finish and their results reach the pages; a Redis manager's jobs
+// live on for another web process to re-attach). When ctx ends first, the
+// connections are closed without waiting.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.Drain()
+	err := s.flush(ctx)
 	s.sessions.closeAll()
-	return ctx.Err()
+	return err
 }
 
 // Reconnect closes every connection with "service restart" (1012) and keeps

@@ -16,6 +16,8 @@ import (
 type session struct {
 	token  string
 	outbox *jobs.Outbox // job events, coalesced, held until written
+	load   *load        // its jobs and calls, within the server's limits
+	clocks clocks       // its calls' timings, for the metrics
 
 	mu       sync.Mutex
 	jobs     map[jobs.ID]jobRef // jobs whose Finished event is not yet written
@@ -24,6 +26,8 @@ type session struct {
 	expiry   *time.Timer        // runs while detached
 	wake     chan struct{}      // signalled when direct gains a message
 	closedCh chan struct{}      // closed when the session ends
+
+	backlogBase int // the backlog when the writer last took, or the connection attached; see checkBacklog
 }
 
 // jobRef is what the session remembers of one of its jobs.
@@ -33,10 +37,11 @@ type jobRef struct {
 	manager  jobs.Manager
 }
 
-func newSession(token string) *session {
+func newSession(token string, lim limits) *session {
 	return &session{
 		token:    token,
-		outbox:   jobs.NewOutbox(),
+		outbox:   jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
+		load:     newLoad(lim),
 		jobs:     map[jobs.ID]jobRef{},
 		wake:     make(chan struct{}, 1),
 		closedCh: make(chan struct{}),
@@ -56,6 +61,7 @@ func (s *session) send(m protocol.Message) {
 	case s.wake <- struct{}{}:
 	default:
 	}
+	s.checkBacklog()
 }
 
 // take returns everything waiting to be written, in order: messages returned
@@ -71,6 +77,7 @@ func (s *session) take(c *conn) []protocol.Message {
 	events := s.outbox.Take()
 	out := s.direct
 	s.direct = nil
+	s.backlogBase = 0
 	for _, e := range events {
 		ref, ok := s.jobs[e.Job]
 		if !ok {
@@ -126,13 +133,14 @@ type hub struct {
 	grace  time.Duration
 	tokens tokens
 	expire func(*session)
+	limits limits
 
 	mu       sync.Mutex
 	sessions map[string]*session
 }
 
-func newHub(grace time.Duration, tokens tokens, expire func(*session)) *hub {
-	return &hub{grace: grace, tokens: tokens, expire: expire, sessions: map[string]*session{}}
+func newHub(grace time.Duration, tokens tokens, expire func(*session), lim limits) *hub {
+	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, sessions: map[string]*session{}}
 }
 
 // attach binds c to the session with token. A token this process signed, or
@@ -147,7 +155,7 @@ func (h *hub) attach(token string, c *conn) *session {
 		if !h.tokens.valid(token) {
 			token = h.tokens.issue()
 		}
-		s = newSession(token)
+		s = newSession(token, h.limits)
 		h.sessions[s.token] = s
 	}
 	h.mu.Unlock()
@@ -155,6 +163,7 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
+	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
 		s.expiry.Stop()
 		s.expiry = nil

@@ -1,0 +1,65 @@
+package server
+
+import (
+	"sync"
+	"time"
+)
+
+// complaints rate-limits the warnings that clients cause (bad messages,
+// refused cancels, unknown callbacks), so that a hostile client cannot flood
+// the logs; the metrics still count every one. A token bucket: a burst of
+// complaintBurst lines, then complaintRate a second; the next line logged
+// says how many were left out.
+type complaints struct {
+	mu         sync.Mutex
+	tokens     float64
+	last       time.Time
+	suppressed int
+}
+
+const (
+	complaintBurst = 50
+	complaintRate  = 10 // per second
+)
+
+// allow reports whether a warning may be logged now and how many were left
+// out since the last one that was.
+func (q *complaints) allow(now time.Time) (ok bool, suppressed int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.last.IsZero() {
+		q.tokens = complaintBurst
+	} else {
+		q.tokens = min(complaintBurst, q.tokens+now.Sub(q.last).Seconds()*complaintRate)
+	}
+	q.last = now
+	if q.tokens < 1 {
+		q.suppressed++
+		return false, 0
+	}
+	q.tokens--
+	suppressed, q.suppressed = q.suppressed, 0
+	return true, suppressed
+}
+
+// warn logs a warning a client caused, within the rate limit.
+func (s *Server) warn(msg string, attrs ...any) {
+	ok, suppressed := s.complaints.allow(time.Now())
+	if !ok {
+		return
+	}
+	if suppressed > 0 {
+		attrs = append(attrs, "suppressed_before", suppressed)
+	}
+	s.log.Warn(msg, attrs...)
+}
+
+// warn logs a warning about this connection's client, with its session and
+// address.
+func (c *conn) warn(msg string, attrs ...any) {
+	session := ""
+	if c.sess != nil {
+		session = c.sess.short()
+	}
+	c.srv.warn(msg, append([]any{"session", session, "remote", c.remote}, attrs...)...)
+}
