@@ -97,18 +97,19 @@ func maxGap(ticks []time.Time, from, to time.Time) time.Duration {
 // that piled up meanwhile are coalesced to their latest value.
 func TestSendQueueOverflowDropsTheClientAndKeepsEveryResult(t *testing.T) {
 	ts := serve(t, server.Config{SendQueue: 16, WriteTimeout: time.Minute})
+	n := fresh()
 	w, welcome := connect(t, ts.url, "")
 	// 25 MB of set_props, more than the socket buffers hold: the writer is
 	// stuck on them, as for a client that stopped reading.
 	w.send(call(1, flood.ID(), value("flood_in", "value", 400)))
 	const calls = 21
 	for i := uint64(2); i <= calls; i++ {
-		w.send(call(i, slow.ID(), value("slow_in", "value", 501)))
+		w.send(call(i, slow.ID(), value("slow_in", "value", n)))
 	}
 	eventually(t, "the flood to end", func() bool {
 		return ts.metric(t, "longcall_calls_ended_total", map[string]string{"kind": "background"}) == 1
 	})
-	release(501) // 20 answers pile up behind the stuck writer
+	release(n) // 20 answers pile up behind the stuck writer
 	eventually(t, "the client to be dropped as too slow", func() bool {
 		return ts.metric(t, "longcall_connections_dropped_total", map[string]string{"reason": "slow"}) == 1
 	})
@@ -125,7 +126,7 @@ func TestSendQueueOverflowDropsTheClientAndKeepsEveryResult(t *testing.T) {
 			lastFlood = string(m.Props[0].Value)
 		case protocol.TypeResult:
 			answered[m.Req] = true
-			if m.Req > 1 && (m.Status != protocol.StatusOK || string(m.Props[0].Value) != `"slow 501"`) {
+			if m.Req > 1 && (m.Status != protocol.StatusOK || string(m.Props[0].Value) != `"slow `+itoa(n)+`"`) {
 				t.Fatalf("call %d: %+v", m.Req, m)
 			}
 		}

@@ -48,6 +48,7 @@ func (c *conn) serve() {
 	defer c.srv.sessions.detach(c.sess, c)
 	log := c.srv.log.With("session", c.sess.short(), "remote", c.remote)
 	log.Debug("session attached", "resumed", hello.Session == c.sess.token)
+	c.srv.metrics.receivedMsg(protocol.TypeHello)
 
 	welcome := protocol.Message{Type: protocol.TypeWelcome, Session: c.sess.token, Resumed: hello.Session == c.sess.token}
 	if err := c.write(welcome); err != nil {

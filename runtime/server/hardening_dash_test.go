@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/longcall/longcall/runtime"
@@ -92,7 +93,14 @@ func holdJob(name string) *runtime.Callback {
 	})
 }
 
-var latches sync.Map // int → chan struct{}, closed by release
+var (
+	latches    sync.Map // int → chan struct{}, closed by release
+	latchCount atomic.Int64
+)
+
+// fresh returns a latch number no other test run uses, so that -count=N
+// never finds one already open.
+func fresh() int { return int(latchCount.Add(1)) }
 
 func latch(n int) chan struct{} {
 	ch, _ := latches.LoadOrStore(n, make(chan struct{}))

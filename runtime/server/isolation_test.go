@@ -13,8 +13,9 @@ import (
 // logged, and the owner's job runs on to its result.
 func TestAnotherSessionsJobCannotBeCancelledOrAttached(t *testing.T) {
 	ts := serve(t, server.Config{})
+	n := fresh()
 	owner, _ := connect(t, ts.url, "")
-	owner.send(call(1, holdA.ID(), value("hold_a", "value", 101)))
+	owner.send(call(1, holdA.ID(), value("hold_a", "value", n)))
 	job := owner.until("the job's id", func(m protocol.Message) bool { return m.Type == protocol.TypeJob }).Job
 
 	intruder, _ := connect(t, ts.url, "")
@@ -27,8 +28,8 @@ func TestAnotherSessionsJobCannotBeCancelledOrAttached(t *testing.T) {
 	reattacher, _ := connect(t, ts.url, welcome.Session, protocol.JobRef{Req: 1, Callback: holdA.ID(), Job: job})
 	wantError(t, reattacher.answer(1), protocol.CodeUnknownJob, "gone")
 
-	release(101)
-	if m := owner.answer(1); m.Status != protocol.StatusOK || string(m.Props[0].Value) != `"held 101"` {
+	release(n)
+	if m := owner.answer(1); m.Status != protocol.StatusOK || string(m.Props[0].Value) != `"held `+itoa(n)+`"` {
 		t.Fatalf("the owner's job ended with %+v", m)
 	}
 	logs := ts.logs.String()
