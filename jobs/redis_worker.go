@@ -90,6 +90,14 @@ func NewWorker(opt RedisOptions) (*Worker, error) {
 // ID returns the worker's name in job records and logs: host:pid:random.
 func (w *Worker) ID() string { return w.id }
 
+// Ping checks that the worker reaches Redis, for health checks.
+func (w *Worker) Ping(ctx context.Context) error {
+	if err := w.store.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("jobs: worker %s cannot reach Redis: %w", w.id, err)
+	}
+	return nil
+}
+
 // Start starts taking jobs, renewing their leases, recovering lost workers'
 // jobs and listening for cancels.
 func (w *Worker) Start() error {

@@ -66,6 +66,7 @@ func runTests(m *testing.M) int {
 		browser = b
 	}
 	code := m.Run()
+	closeShared() // the Redis deployment's processes: redis_test.go
 	stop()
 	<-served
 	return code
@@ -172,7 +173,9 @@ const recordParagraph = `window.seen = [];
 new MutationObserver(() => window.seen.push(document.querySelector('#paragraph_id').textContent))
 	.observe(document.querySelector('#paragraph_id'), {childList: true, characterData: true, subtree: true});`
 
-func TestSimpleExample(t *testing.T) {
+func TestSimpleExample(t *testing.T) { onEachDeployment(t, simpleExample) }
+
+func simpleExample(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/simple")
 	if got := evalJS[string](t, ctx, `document.querySelector('#button_id').textContent`); got != "Run Job!" {
 		t.Fatalf("button label %q", got)
@@ -185,7 +188,9 @@ func TestSimpleExample(t *testing.T) {
 	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 2 times"))
 }
 
-func TestDisableExample(t *testing.T) {
+func TestDisableExample(t *testing.T) { onEachDeployment(t, disableExample) }
+
+func disableExample(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/disable")
 	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 0 times")+` && !document.querySelector('#button_id').disabled`)
 	click(t, ctx, "#button_id")
@@ -196,7 +201,9 @@ func TestDisableExample(t *testing.T) {
 	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 1 times")+` && !document.querySelector('#button_id').disabled`)
 }
 
-func TestCancelExample(t *testing.T) {
+func TestCancelExample(t *testing.T) { onEachDeployment(t, cancelExample) }
+
+func cancelExample(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/cancel")
 	if got := evalJS[string](t, ctx, `document.querySelector('#cancel_button_id').textContent`); got != "Cancel Running Job!" {
 		t.Fatalf("cancel button label %q", got)
@@ -224,7 +231,9 @@ func TestCancelExample(t *testing.T) {
 	}
 }
 
-func TestProgressExample(t *testing.T) {
+func TestProgressExample(t *testing.T) { onEachDeployment(t, progressExample) }
+
+func progressExample(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/progress")
 	// prevent_initial_call: nothing runs on load.
 	if got := evalJS[string](t, ctx, `document.querySelector('#paragraph_id').textContent`); got != "Button not clicked" {
@@ -249,7 +258,9 @@ func TestProgressExample(t *testing.T) {
 	}
 }
 
-func TestGraphExample(t *testing.T) {
+func TestGraphExample(t *testing.T) { onEachDeployment(t, graphExample) }
+
+func graphExample(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/graph")
 	const barLength = `document.querySelector('#progress_bar_graph .longcall-graph-plot').data[0].x[0]`
 	// The initial call runs first; wait for it to end.

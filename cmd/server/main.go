@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -25,7 +24,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, func(s *serving) { fmt.Printf("longcall demo dashboard: %s\n", s.URL) }); err != nil {
+	if err := run(ctx, cfg, func(s *serving) { fmt.Printf("longcall %s: %s\n", roleName(cfg.role), s.URL) }); err != nil {
 		slog.Error("server failed", "err", err)
 		os.Exit(1)
 	}
@@ -43,19 +42,22 @@ type config struct {
 	sessionGrace time.Duration
 	secret       string
 	webDir       string
+
+	redis redisConfig // -redis, and the roles that need it: redis.go
 }
 
 func parseFlags(args []string) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8000", "address to listen on")
-	fs.StringVar(&cfg.role, "role", "all", "what this process does: all (serve pages and run jobs)")
-	fs.IntVar(&cfg.workers, "workers", 128, "in-process jobs that may run at once")
+	fs.StringVar(&cfg.role, "role", "all", "what this process does: all (serve pages and run jobs), web (serve pages, queue jobs on -redis) or worker (run jobs from -redis)")
+	fs.IntVar(&cfg.workers, "workers", 128, "jobs this process may run at once (in-process, or as a Redis worker)")
 	fs.BoolVar(&cfg.build, "build", true, "build web/app.wasm and install npm assets before serving (ignored in an embedded build)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 10*time.Second, "on SIGTERM, how long running jobs may finish")
 	fs.DurationVar(&cfg.sessionGrace, "session-grace", 2*time.Minute, "how long a page's jobs live on while its connection is gone")
 	fs.StringVar(&cfg.secret, "secret", os.Getenv("LONGCALL_SECRET"), "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process)")
 	fs.StringVar(&cfg.webDir, "web", "", "serve assets from this directory instead of the checkout's web/ (no build)")
+	cfg.redis.register(fs)
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -63,8 +65,5 @@ func parseFlags(args []string) (config, error) {
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return cfg, fmt.Errorf("-log-level: %w", err)
 	}
-	if cfg.role != "all" {
-		return cfg, errors.New("-role: only \"all\" is available; web and worker roles come with the Redis manager")
-	}
-	return cfg, nil
+	return cfg, cfg.redis.checkRole(cfg.role)
 }

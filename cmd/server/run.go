@@ -32,6 +32,9 @@ type serving struct {
 // finish. ready hears of the server once the listener is up.
 func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if cfg.role == "worker" {
+		return runWorker(ctx, cfg, log, ready) // no pages: redis.go
+	}
 	files, err := assetFiles(ctx, cfg.build, cfg.webDir)
 	if err != nil {
 		return err
@@ -41,7 +44,10 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		return err
 	}
 
-	manager := jobs.NewInProcess(jobs.Workers(cfg.workers))
+	manager, stopJobs, err := backgroundJobs(cfg, log) // in-process, or on Redis: redis.go
+	if err != nil {
+		return err
+	}
 	oneWorker := jobs.NewInProcess(jobs.Workers(1)) // the queue example's, so that jobs wait
 	callbacks := server.New(server.Config{
 		Managers: map[string]jobs.Manager{
@@ -69,7 +75,7 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	ready(&serving{URL: "http://" + ln.Addr().String(), Callbacks: callbacks, Jobs: manager})
+	ready(&serving{URL: "http://" + ln.Addr().String(), Callbacks: callbacks, Jobs: inProcess(manager)})
 
 	select {
 	case err := <-served:
@@ -79,7 +85,7 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	log.Info("shutting down", "grace", cfg.grace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
 	defer cancel()
-	jobsErr := errors.Join(manager.Shutdown(shutdownCtx), oneWorker.Shutdown(shutdownCtx))
+	jobsErr := errors.Join(stopJobs(shutdownCtx), oneWorker.Shutdown(shutdownCtx))
 	callbacks.Shutdown(shutdownCtx)
 	httpErr := hs.Shutdown(shutdownCtx)
 	if errors.Is(httpErr, http.ErrServerClosed) {
