@@ -3,11 +3,17 @@ package protocol
 import (
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Decode parses one message and checks that it is well formed for its type.
 // The error is a *Error with a code the peer can act on.
 func Decode(data []byte) (Message, error) {
+	if !utf8.Valid(data) {
+		// encoding/json would let invalid bytes through inside prop values,
+		// and a browser drops the connection of a text frame that has them.
+		return Message{}, badMessage("message is not valid UTF-8")
+	}
 	var m Message
 	if err := json.Unmarshal(data, &m); err != nil {
 		return Message{}, &Error{Code: CodeBadMessage, Message: "message is not valid JSON for this protocol: " + err.Error()}
