@@ -44,6 +44,7 @@ type config struct {
 	webDir       string
 
 	redis redisConfig // -redis, and the roles that need it: redis.go
+	ops   opsConfig   // origins and limits: ops.go
 }
 
 func parseFlags(args []string) (config, error) {
@@ -58,6 +59,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.secret, "secret", os.Getenv("LONGCALL_SECRET"), "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process)")
 	fs.StringVar(&cfg.webDir, "web", "", "serve assets from this directory instead of the checkout's web/ (no build)")
 	cfg.redis.register(fs)
+	cfg.ops.register(fs)
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

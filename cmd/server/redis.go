@@ -86,7 +86,7 @@ func (c *redisConfig) options(cfg config, log *slog.Logger) jobs.RedisOptions {
 // all. stop shuts down what it started.
 func backgroundJobs(cfg config, log *slog.Logger) (m jobs.Manager, stop func(context.Context) error, err error) {
 	if cfg.redis.url == "" {
-		in := jobs.NewInProcess(jobs.Workers(cfg.workers))
+		in := jobs.NewInProcess(append([]jobs.Option{jobs.Workers(cfg.workers)}, cfg.ops.jobOptions()...)...)
 		return in, in.Shutdown, nil
 	}
 	opt := cfg.redis.options(cfg, log)

@@ -49,7 +49,8 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		return err
 	}
 	oneWorker := jobs.NewInProcess(jobs.Workers(1)) // the queue example's, so that jobs wait
-	callbacks := server.New(server.Config{
+	metrics := newRegistry()
+	serverCfg := server.Config{
 		Managers: map[string]jobs.Manager{
 			"":                    manager,
 			examples.Manager:      manager,
@@ -58,7 +59,10 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		Logger:       log,
 		SessionGrace: cfg.sessionGrace,
 		Secret:       []byte(cfg.secret),
-	})
+		Metrics:      metrics,
+	}
+	cfg.ops.apply(&serverCfg)
+	callbacks := server.New(serverCfg)
 	examples.Routes()
 	if err := examples.Validate(); err != nil {
 		return fmt.Errorf("the dashboards' callbacks do not match their layouts:\n%w", err)
@@ -67,12 +71,13 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	mux := http.NewServeMux()
 	mux.Handle(protocol.Path, callbacks)
 	mux.Handle("/", pages(assets))
+	operate(mux, callbacks, metrics)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: logRequests(log, secureHeaders(mux)), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	ready(&serving{URL: "http://" + ln.Addr().String(), Callbacks: callbacks, Jobs: inProcess(manager)})
@@ -82,16 +87,9 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "grace", cfg.grace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
-	defer cancel()
-	jobsErr := errors.Join(stopJobs(shutdownCtx), oneWorker.Shutdown(shutdownCtx))
-	callbacks.Shutdown(shutdownCtx)
-	httpErr := hs.Shutdown(shutdownCtx)
-	if errors.Is(httpErr, http.ErrServerClosed) {
-		httpErr = nil
-	}
-	return errors.Join(jobsErr, httpErr)
+	return shutdown(log, cfg.grace, callbacks, hs, func(ctx context.Context) error {
+		return errors.Join(stopJobs(ctx), oneWorker.Shutdown(ctx))
+	})
 }
 
 // pages is go-app's handler: the pages, the PWA files, and /web/ assets.

@@ -8,8 +8,9 @@ import (
 )
 
 // Beyond the seed: what a user sees when a handler fails. A background job
-// that returns an error, an ordinary callback that panics, and one that works,
-// to show the server keeps serving.
+// that returns an error, an ordinary callback that panics, one that works,
+// to show the server keeps serving, and a job that runs past its timeout
+// (errors_timeout.go).
 var (
 	errorsDash = runtime.NewDashboard("errors", runtime.DefaultManager(Manager))
 
@@ -48,5 +49,7 @@ func (p *errorsPage) Render() app.UI {
 		ui.P("panic_output").Text("Not run"),
 		ui.Button("healthy_button").Text("Call a working callback"),
 		ui.P("healthy_output").Text("Not run"),
+		ui.Button("stuck_button").Text("Run a job that ignores its 1 s timeout"),
+		ui.P("stuck_output").Text("Not run"),
 	)))
 }
