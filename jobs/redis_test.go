@@ -613,3 +613,27 @@ func TestRedisEventsSurviveADroppedSubscription(t *testing.T) {
 		t.Fatalf("events %v", got)
 	}
 }
+
+// An operator cancelling a running task with asynq's tools (asynq task
+// cancel, asynqmon) cancels the job: its page gets a cancelled result.
+func TestRedisCancelFromAsynqTools(t *testing.T) {
+	r := newRig(t)
+	m := r.manager()
+	r.worker()
+	started := make(chan context.Context, 1)
+	f := newFixture()
+	f.handle(func(c *runtime.Call) error {
+		started <- c.Context()
+		<-c.Context().Done()
+		return c.Context().Err()
+	})
+	job := f.job("", 1)
+	rec := r.submit(m, job)
+	recv(t, started, "the run")
+	if err := r.inspector().CancelProcessing(string(job.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if res := rec.result(t); res.Status != protocol.StatusCancelled {
+		t.Fatalf("result %+v, want cancelled", res)
+	}
+}

@@ -151,9 +151,17 @@ func (w *Worker) process(ctx context.Context, t *asynq.Task) error {
 		return nil // cancelled or superseded while queued, or a stale run
 	}
 	r.callback = callback
-	r.leased.Store(true)
+	r.leased.Store(true) // after callback: renew and handback read it once leased
+	if errors.Is(context.Cause(r.ctx), errHandedBack) {
+		w.handback(r) // the worker began shutting down while the run started
+		return nil
+	}
 	go r.pump()
-	if r.ctx.Err() == nil { // not cancelled while starting
+	if r.ctx.Err() != nil {
+		// Cancelled while starting: by a web process (the run is stopped
+		// and finish does nothing), or by asynq (an operator's cancel).
+		r.finish(cancelled(), nil)
+	} else {
 		w.invoke(r, req)
 	}
 	<-r.pumped
@@ -297,7 +305,11 @@ func (w *Worker) drain(ctx context.Context) {
 		case <-w.changed:
 		case <-ctx.Done():
 			for _, r := range w.running() {
-				w.handback(r)
+				if r.leased.Load() { // a run not yet started has nothing to hand back
+					w.handback(r)
+				} else {
+					r.stop(errHandedBack)
+				}
 			}
 			return
 		}
