@@ -81,6 +81,9 @@ func (m *metrics) callEnded(sess *session, req uint64, callback string, res runt
 // idempotent resubmission) repeat events the clock has passed, and change
 // nothing.
 func (m *metrics) jobEvent(sess *session, ref jobRef, e jobs.Event) {
+	if e.Kind == jobs.Progress || e.Kind == jobs.SetProps {
+		return
+	}
 	sess.clocks.with(callKey{ref.req, ref.callback}, func(c *clock) {
 		now := time.Now()
 		switch e.Kind {

@@ -82,6 +82,9 @@ func (l *load) admitJob(callback string) *protocol.Error {
 // its first event until it has finished, whichever sink (a submission, an
 // idempotent resubmission, a re-attach) delivers them.
 func (l *load) jobEvent(e jobs.Event, callback string) {
+	if e.Kind == jobs.Progress || e.Kind == jobs.SetProps {
+		return // a job's state changes only with the others
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e.Kind == jobs.Finished {

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
-	"sort"
 	"strconv"
 	"sync"
 	"testing"
@@ -46,17 +45,16 @@ func TestSoak(t *testing.T) {
 	audit := &auditManager{Manager: jobs.NewInProcess(jobs.Workers(32)), submitted: map[jobs.ID]bool{}, ended: map[jobs.ID]protocol.Status{}}
 	t.Cleanup(func() { audit.Shutdown(context.Background()) })
 	ts := serve(t, server.Config{Managers: map[string]jobs.Manager{"": audit}})
-	cutter := newProxy(t, ts.addr)
-	url := "ws://" + cutter.addr() + protocol.Path
 
 	ctx, stop := context.WithTimeout(context.Background(), duration)
 	defer stop()
 	var wg sync.WaitGroup
 	lineages := make([]*lineage, pages)
 	for i := range lineages {
-		lineages[i] = &lineage{url: url, rng: rand.New(rand.NewPCG(uint64(i), 42))}
+		lineages[i] = &lineage{server: ts.addr, rng: rand.New(rand.NewPCG(uint64(i), 42))}
 		lineages[i].load(nil, "")
-		wg.Go(func() { lineages[i].act(ctx, cutter) })
+		t.Cleanup(lineages[i].close)
+		wg.Go(func() { lineages[i].act(ctx) })
 	}
 	wg.Go(func() { // the server cuts every socket now and then, as Reconnect does for a handover
 		for {
@@ -71,7 +69,7 @@ func TestSoak(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d pages for %s: %d calls, %d reloads, %d connections killed, %d jobs",
 		pages, duration, sumOf(lineages, func(l *lineage) int { return l.calls }), sumOf(lineages, func(l *lineage) int { return l.reloads }),
-		cutter.killed(), audit.count())
+		sumOf(lineages, func(l *lineage) int { return l.kills }), audit.count())
 
 	// Nothing stuck at the pages: each one's calls all end.
 	for i, l := range lineages {
@@ -150,26 +148,32 @@ var (
 // lineage is one browser tab through its reloads: one page (a client and
 // its connection) after another, each resuming the session of the last with
 // the calls it was waiting for, as a reloaded page restores its journal.
+// Each page reaches the server through a proxy of its own, closed when the
+// page is reloaded: as a browser does with a page it unloads, the old page
+// can then say nothing more to the server.
 type lineage struct {
-	url     string
+	server  string
 	rng     *rand.Rand
 	value   int // inputs change on every call: a page calls when a value changes
 	calls   int
 	reloads int
+	kills   int
 
 	page   *client.Client
 	conn   *client.Conn
 	cancel context.CancelFunc
+	proxy  *proxy
 	gens   []*generation
 }
 
-// generation records what one page sent and what it heard.
+// generation records what one page made and heard.
 type generation struct {
 	session string // the session it resumes; "" for a lineage's first page
 
 	mu       sync.Mutex
-	sent     map[callKey]bool
+	created  map[callKey]bool // calls the page made, sent or not yet, and those it restored
 	carried  map[callKey]bool // restored from the page before
+	dropped  map[callKey]bool // never sent, and cancelled in the page
 	answered map[callKey]bool
 	problems []string
 }
@@ -183,7 +187,7 @@ func (g *generation) record(m protocol.Message) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if m.Type == protocol.TypeCall {
-		g.sent[callKey{m.Callback, m.Req}] = true
+		g.created[callKey{m.Callback, m.Req}] = true
 	}
 	if m.Req != 0 && (m.Type == protocol.TypeResult || m.Type == protocol.TypeError) {
 		g.answered[callKey{m.Callback, m.Req}] = true
@@ -192,6 +196,20 @@ func (g *generation) record(m protocol.Message) {
 	// unknown_job only answers a cancel that came after its job had ended.
 	if m.Type == protocol.TypeResult && m.Error != nil && (m.Error.Code == protocol.CodeUnknownJob || m.Error.Code == protocol.CodeInternal) {
 		g.problems = append(g.problems, fmt.Sprintf("call %s#%d: %s", m.Callback, m.Req, m.Error))
+	}
+}
+
+// note records the page's flights: the calls it has made, even those not
+// yet sent; with drop, those it is about to cancel in the page itself.
+func (g *generation) note(flights []client.Flight, drop string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, f := range flights {
+		k := callKey{f.Call.Callback, f.Call.Req}
+		g.created[k] = true
+		if f.Call.Callback == drop && !f.Sent {
+			g.dropped[k] = true
+		}
 	}
 }
 
@@ -221,11 +239,16 @@ func (r recorder) Welcome(session string, resumed bool, unsent map[uint64]bool) 
 
 // load opens a page: the first, or a reload restoring flights and session.
 func (l *lineage) load(flights []client.Flight, session string) {
-	gen := &generation{session: session, sent: map[callKey]bool{}, carried: map[callKey]bool{}, answered: map[callKey]bool{}}
+	gen := &generation{session: session, created: map[callKey]bool{}, carried: map[callKey]bool{}, dropped: map[callKey]bool{}, answered: map[callKey]bool{}}
 	for _, f := range flights {
 		gen.carried[callKey{f.Call.Callback, f.Call.Req}] = true
+		gen.created[callKey{f.Call.Callback, f.Call.Req}] = true
 	}
 	l.gens = append(l.gens, gen)
+	p, err := newProxy(l.server)
+	if err != nil {
+		panic(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var conn *client.Conn
 	dialled := make(chan struct{}) // a restored page sends on its first welcome, maybe before Dial returns
@@ -235,20 +258,26 @@ func (l *lineage) load(flights []client.Flight, session string) {
 		conn.Send(m)
 	})
 	page.Restore(flights)
-	conn = client.Dial(ctx, l.url, recorder{page, gen}, session)
+	conn = client.Dial(ctx, "ws://"+p.addr()+protocol.Path, recorder{page, gen}, session)
 	close(dialled)
-	l.page, l.conn, l.cancel = page, conn, cancel
+	l.page, l.conn, l.cancel, l.proxy = page, conn, cancel, p
 }
 
+// reload unloads the page, and loads another in its place.
 func (l *lineage) reload() {
 	session := l.conn.Session()
-	l.cancel()
+	l.close()
 	l.load(l.page.Flights(), session)
 	l.reloads++
 }
 
+func (l *lineage) close() {
+	l.cancel()
+	l.proxy.close() // from here on, nothing of the old page reaches the server
+}
+
 // act does random things until ctx ends.
-func (l *lineage) act(ctx context.Context, cutter *proxy) {
+func (l *lineage) act(ctx context.Context) {
 	<-l.conn.Welcomed()
 	for {
 		select {
@@ -269,36 +298,36 @@ func (l *lineage) act(ctx context.Context, cutter *proxy) {
 		case r < 94:
 			l.reload()
 		default:
-			cutter.killOne(l.rng)
+			l.kills += l.proxy.killAll()
 		}
 	}
 }
 
 func (l *lineage) update(p runtime.PropID, v int) {
 	raw, _ := json.Marshal(v)
-	if p != workCancel.PropID() {
+	gen := l.gens[len(l.gens)-1]
+	if p == workCancel.PropID() {
+		gen.note(l.page.Flights(), soakWork.ID()) // a call not sent yet is cancelled in the page
+	} else {
 		l.calls++
 	}
 	l.page.Update(protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: raw})
+	gen.note(l.page.Flights(), "")
 }
 
-// check returns what went wrong for the lineage's calls: a call neither
-// answered (by its page or a later one) nor superseded by a newer call of
-// its callback, nor carried into the next page; a job the server lost; a
-// session the server forgot. Run it once the pages are quiet.
+// check returns what went wrong for the lineage's calls: a call that was
+// not answered (by its page or a later one), though no newer call of its
+// callback superseded it, it was not cancelled before it was sent, and it
+// was not carried into the next page; a job the server lost; a session the
+// server forgot. Run it once the pages are quiet.
 func (l *lineage) check() []string {
 	var problems []string
 	for i, g := range l.gens {
 		problems = append(problems, g.problems...)
-		latest := map[string]uint64{}
-		for _, k := range union(g.sent, g.carried) {
-			latest[k.callback] = max(latest[k.callback], k.req)
-		}
-		for _, k := range union(g.sent, g.carried) {
+		for k := range g.created {
 			switch {
-			case k.req < latest[k.callback]: // superseded: its job was cancelled, its answer stale
-			case answered(l.gens[i:], k):
-			case i+1 < len(l.gens) && l.gens[i+1].carried[k]:
+			case g.dropped[k], superseded(l.gens[i:], k), answered(l.gens[i:], k):
+			case i+1 < len(l.gens) && l.gens[i+1].carried[k]: // checked in the next page
 			default:
 				problems = append(problems, fmt.Sprintf("call %s#%d of page %d was never answered", k.callback, k.req, i))
 			}
@@ -307,17 +336,18 @@ func (l *lineage) check() []string {
 	return problems
 }
 
-func union(a, b map[callKey]bool) []callKey {
-	var out []callKey
-	for k := range a {
-		out = append(out, k)
-	}
-	for k := range b {
-		if !a[k] {
-			out = append(out, k)
+// superseded reports whether a newer call of k's callback was made: later in
+// k's page (gens[0]), or in a page after it. Its job was cancelled, and its
+// answer is stale.
+func superseded(gens []*generation, k callKey) bool {
+	for i, g := range gens {
+		for other := range g.created {
+			if other.callback == k.callback && other != k && (i > 0 || other.req > k.req) {
+				return true
+			}
 		}
 	}
-	return out
+	return false
 }
 
 // answered reports whether any of gens heard the answer to k: a page after
@@ -411,15 +441,15 @@ func (a *auditManager) byStatus() map[protocol.Status]int {
 	return out
 }
 
-// proxy forwards loopback TCP to the server and kills connections on
-// demand, abruptly, as a network does: no close frame, no goodbye.
+// proxy forwards a page's connections to the server and kills them on
+// demand, abruptly, as a network does: no close frame, no goodbye. Once
+// closed, it forwards not one more byte.
 type proxy struct {
 	ln     net.Listener
 	target string
 
-	mu     sync.Mutex
+	mu     sync.RWMutex // held for reading while forwarding to the server
 	pairs  map[*pair]bool
-	kills  int
 	closed bool
 }
 
@@ -430,15 +460,14 @@ func (p *pair) close() {
 	p.server.Close()
 }
 
-func newProxy(t testing.TB, target string) *proxy {
+func newProxy(target string) (*proxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	p := &proxy{ln: ln, target: target, pairs: map[*pair]bool{}}
 	go p.serve()
-	t.Cleanup(p.close)
-	return p
+	return p, nil
 }
 
 func (p *proxy) addr() string { return p.ln.Addr().String() }
@@ -468,7 +497,10 @@ func (p *proxy) forward(c net.Conn) {
 	}
 	p.pairs[pr] = true
 	p.mu.Unlock()
-	go func() { io.Copy(s, c); pr.close() }()
+	go func() {
+		p.toServer(pr)
+		pr.close()
+	}()
 	io.Copy(c, s)
 	pr.close()
 	p.mu.Lock()
@@ -476,26 +508,37 @@ func (p *proxy) forward(c net.Conn) {
 	p.mu.Unlock()
 }
 
-// killOne cuts a connection chosen at random.
-func (p *proxy) killOne(rng *rand.Rand) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.pairs) == 0 {
-		return
+// toServer copies the page's bytes to the server, each chunk under the read
+// lock, so that once close holds the lock nothing more gets through.
+func (p *proxy) toServer(pr *pair) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := pr.client.Read(buf)
+		if n > 0 {
+			p.mu.RLock()
+			closed := p.closed
+			if !closed {
+				_, err = pr.server.Write(buf[:n])
+			}
+			p.mu.RUnlock()
+			if closed {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
-	all := make([]*pair, 0, len(p.pairs))
-	for pr := range p.pairs {
-		all = append(all, pr)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].client.LocalAddr().String() < all[j].client.LocalAddr().String() })
-	all[rng.IntN(len(all))].close()
-	p.kills++
 }
 
-func (p *proxy) killed() int {
+// killAll cuts the page's connections, and says how many there were.
+func (p *proxy) killAll() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.kills
+	for pr := range p.pairs {
+		pr.close()
+	}
+	return len(p.pairs)
 }
 
 func (p *proxy) close() {
