@@ -29,22 +29,24 @@ var (
 	// render their declared initial props.
 	active atomic.Pointer[page]
 
-	connOnce sync.Once
-	conn     *client.Conn
+	connOnce  sync.Once
+	startOnce sync.Once
+	conn      *client.Conn
 )
 
 // activate makes a fresh page for dash the one on screen, and connects the
 // app's one websocket on first use. Messages for callbacks of a page left
 // behind find no flight in the new page's client and are dropped there.
 func activate(dash *runtime.Dashboard) *page {
+	connOnce.Do(func() {
+		conn = client.NewConn(socketURL(), activePeer{}, loadSession())
+	})
 	p := &page{store: client.NewStore()}
-	p.client = client.New(dash, p.store, func(m protocol.Message) { conn.Send(m) })
+	p.client = client.New(dash, p.store, conn.Send)
 	p.restored = restore(dash, p)
 	active.Store(p)
-	// Dial after the page is active and restored: the first hello lists its jobs.
-	connOnce.Do(func() {
-		conn = client.Dial(context.Background(), socketURL(), activePeer{}, loadSession())
-	})
+	// Start after the page is active and restored: the first hello lists its jobs.
+	startOnce.Do(func() { conn.Start(context.Background()) })
 	p.client.Status(conn.Status())
 	return p
 }

@@ -64,10 +64,19 @@ type Conn struct {
 // until ctx ends, reporting to peer. session, when not empty, is the token of
 // the session to resume: a reloaded page's.
 func Dial(ctx context.Context, url string, peer Peer, session string) *Conn {
-	c := &Conn{url: url, peer: peer, session: session, welcomed: make(chan struct{})}
-	go c.run(ctx)
+	c := NewConn(url, peer, session)
+	c.Start(ctx)
 	return c
 }
+
+// NewConn returns a connection that does nothing until Start: so that what
+// it reports to, and what sends through it, can be wired first.
+func NewConn(url string, peer Peer, session string) *Conn {
+	return &Conn{url: url, peer: peer, session: session, welcomed: make(chan struct{})}
+}
+
+// Start connects, and keeps the connection up until ctx ends.
+func (c *Conn) Start(ctx context.Context) { go c.run(ctx) }
 
 // Session returns the session token once welcomed, else "".
 func (c *Conn) Session() string {
@@ -235,8 +244,9 @@ func Open(ctx context.Context, url string, dash *runtime.Dashboard) (*Client, *C
 
 // Resume is Open resuming the session with token session.
 func Resume(ctx context.Context, url string, dash *runtime.Dashboard, session string) (*Client, *Conn) {
-	var conn *Conn
-	c := New(dash, NewStore(), func(m protocol.Message) { conn.Send(m) })
-	conn = Dial(ctx, url, c, session)
+	conn := NewConn(url, nil, session)
+	c := New(dash, NewStore(), conn.Send)
+	conn.peer = c
+	conn.Start(ctx)
 	return c, conn
 }
