@@ -77,10 +77,13 @@ func (fs *feeds) close(f *feed) {
 	}
 }
 
-// startNew starts the feed of a job just submitted: from its first event.
+// startNew starts the feed of a job just submitted. Its first event,
+// Queued, is not published (no other process can watch the job yet): the
+// submitter delivers it here, before Submit returns, as InProcess does.
 func (fs *feeds) startNew(ctx context.Context, f *feed, gen int64) {
 	f.mu.Lock()
-	f.gen, f.next = gen, 1
+	f.gen, f.next = gen, 2
+	f.sink.Deliver(Event{Job: f.job, Kind: Queued})
 	fs.release(ctx, f)
 }
 

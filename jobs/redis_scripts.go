@@ -24,11 +24,16 @@ local function now()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- append adds the job's next event to its stream and announces it to every
--- web process.
-local function append(id, event)
+-- record adds the job's next event to its stream.
+local function record(id, event)
   local n = redis.call('HINCRBY', jobKey(id), 'seq', 1)
   redis.call('XADD', logKey(id), 'MAXLEN', '~', MAXLEN, '0-' .. n, 'e', event)
+  return n
+end
+
+-- append records the job's next event and announces it to every web process.
+local function append(id, event)
+  local n = record(id, event)
   redis.call('PUBLISH', EVENTS, n .. ' ' .. id .. ' ' .. event)
   return n
 end
@@ -97,7 +102,7 @@ local job = jobKey(id)
 redis.call('HSET', job, 'cb', cb, 'req', req, 'state', 'queued', 'seq', 0, 'run', 1,
   'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'cache', cache, 'cttl', cttl)
 redis.call('PEXPIRE', job, jobttl)
-append(id, queued)
+record(id, queued) -- not published: only the submitter watches a job this new, and it knows
 redis.call('PEXPIRE', logKey(id), jobttl)
 return {'new', old}
 `)
