@@ -114,7 +114,7 @@ func startProc(t testing.TB, args ...string) *proc {
 	p := &proc{log: &lockedBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(serverBinary(t), append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn"}, args...)...)
 	p.cmd.Stderr = p.log
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the tests
+	dieWithParent(p.cmd)
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
