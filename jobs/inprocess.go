@@ -23,6 +23,7 @@ type InProcess struct {
 	mu      sync.Mutex
 	ready   *sync.Cond // signalled when waiting gains a task or the manager closes
 	waiting []*task    // the FIFO queue; a job's index is its position
+	moves   int        // times the queue moved, to pace announcements
 	avgRun  time.Duration
 	tasks   map[ID]*task     // queued and running
 	byKey   map[string]*task // the unfinished job of each supersede key
@@ -230,9 +231,20 @@ func (m *InProcess) next() (*task, bool) {
 	return t, true
 }
 
-// announceLocked tells every waiting job its new position.
+// announceNear is how many places at the head of the queue hear every move;
+// the rest hear every announceNear-th move, so a move costs O(1) amortised
+// however long the queue (a backlog of 20,000 would otherwise pay 20,000
+// updates a job). Far back, a place a few moves old is accurate enough.
+const announceNear = 100
+
+// announceLocked tells waiting jobs their new positions.
 func (m *InProcess) announceLocked() {
-	for i, t := range m.waiting {
+	m.moves++
+	upTo := len(m.waiting)
+	if m.moves%announceNear != 0 {
+		upTo = min(upTo, announceNear)
+	}
+	for i, t := range m.waiting[:upTo] {
 		t.queued(i+1, m.etaLocked(i+1))
 	}
 }
