@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+)
+
+// The generator against a real server on 127.0.0.1, in this process: a few
+// sessions for under two seconds, and every job accounted for.
+func TestLoadAgainstARealServer(t *testing.T) {
+	cfg, err := parseFlags([]string{
+		"-inprocess", "-sessions", "4", "-jobs", "0", "-duration", "1.2s",
+		"-length", "400ms", "-rate", "25", "-ramp", "50ms", "-timeout", "20s",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSane(t, rep, cfg)
+	if rep.Server == nil || rep.Server.PID != rep.Client.PID {
+		t.Errorf("in-process server not watched as this process: %+v", rep.Server)
+	}
+}
+
+// -spawn builds and runs the demo server; the load dashboard is in it.
+func TestLoadAgainstASpawnedServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds ./cmd/server")
+	}
+	cfg, err := parseFlags([]string{
+		"-spawn", "-sessions", "3", "-jobs", "2", "-length", "200ms", "-rate", "20", "-ramp", "0", "-timeout", "20s",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSane(t, rep, cfg)
+	if rep.Server == nil || rep.Server.PID == rep.Client.PID || rep.Server.HWMMiB <= 0 {
+		t.Errorf("spawned server not watched: %+v", rep.Server)
+	}
+}
+
+// checkSane fails t unless every job of the run is accounted for.
+func checkSane(t *testing.T, rep report, cfg config) {
+	t.Helper()
+	if rep.Sessions.Connected != cfg.sessions {
+		t.Errorf("%d of %d sessions connected", rep.Sessions.Connected, cfg.sessions)
+	}
+	if rep.Jobs.Triggered < int64(cfg.sessions) || rep.Jobs.OK != rep.Jobs.Triggered || rep.Jobs.Unanswered != 0 {
+		t.Errorf("jobs: %+v; want every triggered job ok", rep.Jobs)
+	}
+	if len(rep.Errors) != 0 {
+		t.Errorf("errors: %v", rep.Errors)
+	}
+	for name, s := range map[string]summary{
+		"trigger to start": rep.Latency.TriggerToStart, "progress": rep.Latency.Progress,
+		"end to result": rep.Latency.EndToResult, "trigger to result": rep.Latency.TriggerToResult,
+	} {
+		if s.Count == 0 || s.P50MS <= 0 || s.MaxMS < s.P99MS || s.Negative != 0 {
+			t.Errorf("%s latency not sane: %+v", name, s)
+		}
+	}
+	if got, min := rep.Latency.TriggerToResult.P50MS, ms(cfg.length); got < min {
+		t.Errorf("trigger to result p50 %.1f ms, shorter than the job (%.0f ms)", got, min)
+	}
+	p := rep.Progress
+	if p.Received == 0 || p.Lost != 0 || p.Sent != p.Received+p.Superseded {
+		t.Errorf("progress: %+v; want some received, none lost, the rest superseded", p)
+	}
+	if rep.SocketsLeftOpen != 0 {
+		t.Errorf("%d sockets left open", rep.SocketsLeftOpen)
+	}
+	if rep.Client.PID != os.Getpid() || rep.Client.HWMMiB <= 0 {
+		t.Errorf("this process not watched: %+v", rep.Client)
+	}
+	if !rep.clean() {
+		t.Errorf("report not clean: %+v", rep)
+	}
+}
+
+func TestFlagsThatCannotWork(t *testing.T) {
+	for _, args := range [][]string{
+		{"-sessions", "0"},
+		{"-jobs", "0"}, // and no -duration: endless
+		{"-spawn", "-inprocess"},
+		{"-server-args", "-redis x"},
+		{"-rate", "-1"},
+		{"stray"},
+	} {
+		if _, err := parseFlags(args); err == nil {
+			t.Errorf("parseFlags(%q) accepted", args)
+		}
+	}
+	cfg, err := parseFlags([]string{"-sessions", "500", "-jobs", "2", "-length", "3s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.workers != 500 || cfg.timeout != 2*(time.Second+6*time.Second)+time.Minute {
+		t.Errorf("defaults: %d workers, timeout %s", cfg.workers, cfg.timeout)
+	}
+}

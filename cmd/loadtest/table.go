@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// writeTable prints the report for a person to read.
+func writeTable(w io.Writer, r report) {
+	s := r.Settings
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("longcall load test, %s, %s server at %s", r.Date, r.Target, r.URL)
+	m := r.Machine
+	p("machine   %d CPUs, GOMAXPROCS %d, %s; load average %.2f before the jobs", m.CPUs, m.GOMAXPROCS, m.Go, m.LoadAvg)
+	p("          during the jobs %.2f cores busy, %.2f of them by other processes", m.BusyCores, m.OtherCores)
+	p("load      %d sessions, %s, jobs of %s reporting progress %g/s; ramp %s, stagger %s%s",
+		s.Sessions, jobPlan(s), s.Length, s.ProgressHz, s.Ramp, s.Stagger, workers(s.Workers))
+	p("")
+	p("sessions  %d of %d connected in %.2f s", r.Sessions.Connected, r.Sessions.Requested, r.Sessions.ConnectSeconds)
+	p("jobs      %d triggered, %d results (%d ok), %d unanswered", r.Jobs.Triggered, r.Jobs.Results, r.Jobs.OK, r.Jobs.Unanswered)
+	p("          %.1f jobs/s; first call → last result %.1f ms", r.Jobs.PerSecond, r.Jobs.SpanMS)
+	p("")
+	writeLatencies(w, r.Latency)
+	p("")
+	pr := r.Progress
+	p("progress  %d sent, %d received, %d superseded before sending, %d lost; %d replayed after a reconnect", pr.Sent, pr.Received, pr.Superseded, pr.Lost, pr.Replayed)
+	p("messages  %s", messageLine(r.Messages))
+	writeErrors(w, r.Errors)
+	switch {
+	case r.Server == nil:
+		p("server    not watched (give -server-pid)")
+	case r.Server.PID == r.Client.PID:
+		p("server    in this process: see client")
+	default:
+		p("server    %s", procLine(*r.Server))
+	}
+	p("client    %s", procLine(r.Client))
+	if r.SocketsLeftOpen == 0 {
+		p("sockets   all closed")
+	} else {
+		p("sockets   %d still open %s after closing", r.SocketsLeftOpen, closeTimeout)
+	}
+}
+
+func jobPlan(s settings) string {
+	switch {
+	case s.Jobs > 0 && s.Duration != "0s":
+		return fmt.Sprintf("up to %d jobs each within %s", s.Jobs, s.Duration)
+	case s.Jobs == 1:
+		return "1 job each"
+	case s.Jobs > 0:
+		return fmt.Sprintf("%d jobs each, back to back", s.Jobs)
+	}
+	return "jobs back to back for " + s.Duration
+}
+
+func workers(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d workers", n)
+}
+
+func writeLatencies(w io.Writer, l latencies) {
+	const row = "%-28s %8s %9s %9s %9s %9s %9s\n"
+	fmt.Fprintf(w, row, "latency (ms)", "count", "p50", "p95", "p99", "max", "mean")
+	for _, r := range []struct {
+		name string
+		s    summary
+	}{
+		{"trigger → job running", l.TriggerToStart},
+		{"progress report → received", l.Progress},
+		{"job end → result received", l.EndToResult},
+		{"trigger → result received", l.TriggerToResult},
+	} {
+		fmt.Fprintf(w, row, r.name, fmt.Sprint(r.s.Count), f2(r.s.P50MS), f2(r.s.P95MS), f2(r.s.P99MS), f2(r.s.MaxMS), f2(r.s.MeanMS))
+	}
+}
+
+func f2(v float64) string { return fmt.Sprintf("%.2f", v) }
+
+func writeErrors(w io.Writer, errs map[string]int64) {
+	if len(errs) == 0 {
+		fmt.Fprintln(w, "errors    none")
+		return
+	}
+	fmt.Fprintln(w, "errors")
+	for _, kind := range slices.Sorted(maps.Keys(errs)) {
+		fmt.Fprintf(w, "  %8d  %s\n", errs[kind], kind)
+	}
+}
+
+func messageLine(counts map[string]int64) string {
+	var parts []string
+	for _, kind := range kindNames {
+		if n, ok := counts[kind]; ok {
+			parts = append(parts, fmt.Sprintf("%d %s", n, kind))
+		}
+	}
+	if len(parts) == 0 {
+		return "none received"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func procLine(s procStats) string {
+	line := fmt.Sprintf("pid %d: CPU %.2f s user + %.2f s sys = %.2f cores; RSS peak %.1f MiB (VmHWM %.1f MiB)",
+		s.PID, s.UserS, s.SysS, s.Cores, s.RSSPeakMiB, s.HWMMiB)
+	if s.Error != "" {
+		line += "; " + s.Error
+	}
+	return line
+}
