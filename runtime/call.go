@@ -133,7 +133,7 @@ func (c *Call) Progress(values ...Value) error {
 		return fmt.Errorf("progress of %s: job ended: %w", c.callback, err)
 	}
 	for _, v := range values {
-		if index(c.spec.Progress, v.prop) < 0 {
+		if !matchesAny(c.spec.Progress, v.prop) {
 			return fmt.Errorf("progress of %s: %s is not one of its Progress props", c.callback, v.prop)
 		}
 	}

@@ -145,21 +145,9 @@ func (s *Spec) finish(dashboard string) error {
 	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0 || s.Cache != nil || s.Queued != nil) {
 		return fmt.Errorf("callback %s uses Running, Cancel, Progress, Queued or CacheBy, which need Background()", s.ID)
 	}
-	bindings := append(append([]PropID(nil), s.Cancel...), s.Progress...)
-	for _, r := range s.Running {
-		bindings = append(bindings, r.Prop)
-	}
-	if s.Queued != nil {
-		bindings = append(bindings, *s.Queued)
-	}
-	for _, p := range bindings {
-		if IsPattern(p) {
-			return fmt.Errorf("callback %s: pattern-matching ids (%s) are not supported in Running, Cancel, Progress or Queued yet; name the component", s.ID, p)
-		}
-	}
 	for _, p := range s.Progress {
-		if contains(s.Inputs, p) {
-			return fmt.Errorf("callback %s reports progress to %s, which is also its input: every progress report would trigger it again; use another prop for the progress", s.ID, p)
+		if in := overlapping(s.Inputs, p); in != nil {
+			return fmt.Errorf("callback %s reports progress to %s, which is also its input %s: every progress report would trigger it again; use another prop for the progress", s.ID, p, *in)
 		}
 	}
 	s.ProgressDefault = make([]json.RawMessage, len(s.Progress))
@@ -171,6 +159,16 @@ func (s *Spec) finish(dashboard string) error {
 		s.ProgressDefault[i] = v
 	}
 	s.pendingDefaults = nil
+	return nil
+}
+
+// overlapping returns the first of props that can name the same prop as p.
+func overlapping(props []PropID, p PropID) *PropID {
+	for i := range props {
+		if Overlap(props[i], p) {
+			return &props[i]
+		}
+	}
 	return nil
 }
 

@@ -32,8 +32,10 @@ func Background() Option {
 }
 
 // Running sets prop to during while the callback runs and to after when it
-// ends, whatever the ending: result, error, cancel or no update.
-func Running[T any](prop Prop[T], during, after T) Option {
+// ends, whatever the ending: result, error, cancel or no update. prop may be
+// a PatternProp: a MATCH pattern sets the running instance's component, ALL
+// every matching one.
+func Running[T any, P Settable[T]](prop P, during, after T) Option {
 	d, a := mustJSON(prop, during), mustJSON(prop, after)
 	return func(s *Spec) {
 		s.Running = append(s.Running, RunningValue{Prop: prop.PropID(), During: d, After: a})
@@ -41,11 +43,14 @@ func Running[T any](prop Prop[T], during, after T) Option {
 }
 
 // Cancel names props any change of which cancels the callback's running job.
+// A pattern with MATCH cancels only the instance whose MATCH values the
+// changed prop has; any other prop cancels every instance.
 func Cancel(props ...Dependency) Option {
 	return func(s *Spec) { s.Cancel = append(s.Cancel, ids(props)...) }
 }
 
-// Progress names the props Call.Progress may set while the job runs.
+// Progress names the props Call.Progress may set while the job runs. A
+// pattern names, in each run, the components of the running instance.
 func Progress(props ...Dependency) Option {
 	return func(s *Spec) { s.Progress = append(s.Progress, ids(props)...) }
 }
@@ -67,7 +72,7 @@ func ProgressDefault(values ...Value) Option {
 // place and when it should start ("2nd in queue, starts in about 4 s"); it
 // is "" while the job runs and after. Waiting is visible, where Dash shows
 // nothing.
-func Queued(prop Prop[string]) Option {
+func Queued[P Settable[string]](prop P) Option {
 	return func(s *Spec) {
 		id := prop.PropID()
 		s.Queued = &id

@@ -20,6 +20,19 @@ func (id ID) String() string {
 	return string(raw)
 }
 
+// ParseID decodes a dict component id into v, a struct or a map: what
+// Dash's ctx.triggered_id gives as a dict. ParseID(call.TriggeredID(), &row)
+// with row a struct{ Index int } reads the clicked row's index.
+func ParseID(id string, v any) error {
+	if _, ok := parsePattern(id); !ok {
+		return fmt.Errorf("longcall: %q is not a dict id", id)
+	}
+	if err := json.Unmarshal([]byte(id), v); err != nil {
+		return fmt.Errorf("longcall: dict id %s: %w", id, err)
+	}
+	return nil
+}
+
 // Wildcard stands for any value of one key of a dict id in a dependency.
 type Wildcard string
 
@@ -36,7 +49,8 @@ const (
 func (w Wildcard) MarshalJSON() ([]byte, error) { return json.Marshal([]string{string(w)}) }
 
 // PatternProp is a prop of every component whose dict id matches a pattern,
-// for Inputs, States and Outputs.
+// for Inputs, States and Outputs, and for the Running, Cancel, Progress and
+// Queued bindings of background callbacks.
 type PatternProp[T any] struct {
 	id PropID
 }
@@ -52,6 +66,19 @@ func NewPatternProp[T any](pattern ID, prop string) PatternProp[T] {
 
 // PropID returns the pattern's name.
 func (p PatternProp[T]) PropID() PropID { return p.id }
+
+func (p PatternProp[T]) settable(T) {}
+
+// Is pairs the pattern with a value, for Call.Progress and ProgressDefault:
+// the page sets it on the components of the running instance that match.
+func (p PatternProp[T]) Is(v T) Value {
+	return Prop[T](p).Is(v)
+}
+
+// NoUpdate leaves the matching props as they are in a progress report.
+func (p PatternProp[T]) NoUpdate() Value {
+	return Prop[T](p).NoUpdate()
+}
 
 // All returns the values of every matching prop, in the order of their ids.
 func (p PatternProp[T]) All(c *Call) []T {

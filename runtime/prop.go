@@ -16,6 +16,13 @@ type Dependency interface {
 	PropID() PropID
 }
 
+// Settable is a prop that a binding (Running, Queued) sets to values of type
+// T: a Prop[T], or a PatternProp[T] naming the components that match it.
+type Settable[T any] interface {
+	Dependency
+	settable(T)
+}
+
 // Prop is a typed component property. Values cross the wire as JSON, so T
 // must round-trip through encoding/json.
 type Prop[T any] struct {
@@ -32,6 +39,8 @@ func NewProp[T any](component, property string) Prop[T] {
 
 // PropID returns the prop's name.
 func (p Prop[T]) PropID() PropID { return p.id }
+
+func (p Prop[T]) settable(T) {}
 
 // String returns "id.prop".
 func (p Prop[T]) String() string { return p.id.String() }

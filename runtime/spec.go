@@ -46,8 +46,18 @@ type RunningValue struct {
 // IsInput reports whether p is one of the callback's inputs.
 func (s *Spec) IsInput(p PropID) bool { return contains(s.Inputs, p) }
 
-// IsCancel reports whether a change of p cancels the callback's job.
-func (s *Spec) IsCancel(p PropID) bool { return contains(s.Cancel, p) }
+// IsCancel reports whether a change of p cancels the callback's job: p is a
+// Cancel prop, or matches a Cancel pattern.
+func (s *Spec) IsCancel(p PropID) bool { return matchesAny(s.Cancel, p) }
+
+func matchesAny(deps []PropID, p PropID) bool {
+	for _, dep := range deps {
+		if Matches(dep, p, nil) {
+			return true
+		}
+	}
+	return false
+}
 
 func contains(props []PropID, p PropID) bool {
 	for _, q := range props {

@@ -3,15 +3,20 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
 
 // Validate checks the dashboard's callbacks against the component ids of its
-// layout: a Running, Cancel or Progress prop must name a component that is
-// there. Dash ignores a typo in these silently (the button never disables, the
-// cancel never fires); longcall refuses to start, naming the prop. ui.LayoutIDs
-// collects the ids of a go-app layout.
+// layout: a Running, Cancel, Progress or Queued prop must name a component
+// that is there. Dash ignores a typo in these silently (the button never
+// disables, the cancel never fires); longcall refuses to start, naming the
+// prop. ui.LayoutIDs collects the ids of a go-app layout.
+//
+// A pattern binding names components that callbacks may add later, so it
+// must match a dict id of the layout or agree with a pattern that an input,
+// state or output of the dashboard uses.
 func (d *Dashboard) Validate(layoutIDs []string) error {
 	known := map[string]bool{}
 	for _, id := range layoutIDs {
@@ -21,6 +26,13 @@ func (d *Dashboard) Validate(layoutIDs []string) error {
 	for _, cb := range d.Callbacks() {
 		s := cb.Spec()
 		check := func(kind string, p PropID) {
+			if IsPattern(p) {
+				if !d.knownPattern(p, layoutIDs) {
+					errs = append(errs, fmt.Errorf("callback %s: %s pattern %s matches no component of the layout of dashboard %q and no pattern its callbacks depend on%s",
+						s.ID, kind, p, d.name, suggest(p.ID, d.dictIDs(layoutIDs))))
+				}
+				return
+			}
 			if !known[p.ID] {
 				errs = append(errs, fmt.Errorf("callback %s: %s prop %s names component %q, which is not in the layout of dashboard %q%s",
 					s.ID, kind, p, p.ID, d.name, suggest(p.ID, layoutIDs)))
@@ -42,8 +54,54 @@ func (d *Dashboard) Validate(layoutIDs []string) error {
 	return errors.Join(errs...)
 }
 
+// knownPattern reports whether a binding's pattern matches a dict id of the
+// layout, or overlaps a pattern dependency of a callback.
+func (d *Dashboard) knownPattern(p PropID, layoutIDs []string) bool {
+	for _, id := range layoutIDs {
+		if Matches(PropID{ID: p.ID}, PropID{ID: id}, nil) {
+			return true
+		}
+	}
+	for _, cb := range d.Callbacks() {
+		s := cb.Spec()
+		for _, deps := range [][]PropID{s.Inputs, s.States, s.Outputs} {
+			for _, dep := range deps {
+				if IsPattern(dep) && Overlap(PropID{ID: dep.ID}, PropID{ID: p.ID}) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// dictIDs lists the dict ids a pattern could have meant: those of the layout
+// and the patterns the callbacks depend on.
+func (d *Dashboard) dictIDs(layoutIDs []string) []string {
+	var out []string
+	for _, id := range layoutIDs {
+		if _, ok := parsePattern(id); ok {
+			out = append(out, id)
+		}
+	}
+	for _, cb := range d.Callbacks() {
+		s := cb.Spec()
+		for _, deps := range [][]PropID{s.Inputs, s.States, s.Outputs} {
+			for _, dep := range deps {
+				if IsPattern(dep) && !slices.Contains(out, dep.ID) {
+					out = append(out, dep.ID)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // suggest names the layout id closest to a mistyped one, if any is close.
 func suggest(id string, ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
 	best, bestDist := "", len(id)/3+1
 	for _, c := range ids {
 		if d := distance(id, c); d < bestDist {

@@ -120,7 +120,7 @@ func (c *Client) Restore(flights []Flight) {
 	for _, s := range c.callbacks {
 		byID[s.ID] = s
 	}
-	var running []protocol.PropValue
+	var restored []*flight
 	c.mu.Lock()
 	for _, fl := range flights {
 		spec := byID[fl.Call.Callback]
@@ -131,11 +131,13 @@ func (c *Client) Restore(flights []Flight) {
 		c.flights[f.key()] = f
 		c.seq = max(c.seq, fl.Call.Req)
 		if spec.Background {
-			running = append(running, runningValues(spec, true)...)
+			restored = append(restored, f)
 		}
 	}
 	c.mu.Unlock()
-	c.store.Set(running...)
+	for _, f := range restored {
+		c.store.Set(c.runningValues(f.spec, f.match, true)...)
+	}
 	c.flightsChanged()
 }
 
@@ -163,11 +165,9 @@ func (c *Client) flightsChanged() {
 // props. It is what a page keeps across a reload: a restored flight sets its
 // running and progress props again.
 func (c *Client) Settled() []protocol.PropValue {
-	transient := map[runtime.PropID]json.RawMessage{}
+	var transient []protocol.PropValue // by dependency: a pattern stands for every prop it matches
 	for _, spec := range c.callbacks {
-		for _, v := range append(runningValues(spec, false), progressDefaults(spec)...) {
-			transient[v.PropID()] = v.Value
-		}
+		transient = append(transient, settledValues(spec)...)
 	}
 	all := c.store.Snapshot()
 	out := all[:0]
@@ -175,8 +175,11 @@ func (c *Client) Settled() []protocol.PropValue {
 		if v.ID == StatusProp.ID {
 			continue
 		}
-		if settled, ok := transient[v.PropID()]; ok {
-			v.Value = settled
+		for _, t := range transient {
+			if runtime.Matches(t.PropID(), v.PropID(), nil) {
+				v.Value = t.Value
+				break
+			}
 		}
 		out = append(out, v)
 	}
@@ -301,9 +304,10 @@ func (c *Client) react(changed []runtime.PropID) {
 	}
 	for _, spec := range c.callbacks {
 		for _, p := range changed {
-			if spec.IsCancel(p) {
-				c.cancel(spec)
-				break
+			for _, dep := range spec.Cancel {
+				if runtime.Matches(dep, p, nil) {
+					c.cancel(spec, runtime.MatchValues(dep, p))
+				}
 			}
 		}
 	}
@@ -451,7 +455,7 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 
 	c.clearError(spec.ID)
 	if spec.Background {
-		c.store.Set(runningValues(spec, true)...)
+		c.store.Set(c.runningValues(spec, match, true)...)
 	}
 	c.flightsChanged()
 	if online {
@@ -465,24 +469,48 @@ func newKey() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (c *Client) cancel(spec *runtime.Spec) {
-	c.mu.Lock()
-	f := c.flights[flightKey(spec, nil)]
-	if f == nil || !spec.Background {
-		c.mu.Unlock()
+// cancel cancels the flights of spec in the instance match names: all of
+// them when match is empty.
+func (c *Client) cancel(spec *runtime.Spec, match map[string]string) {
+	if !spec.Background {
 		return
 	}
+	c.mu.Lock()
+	var targets []*flight
+	for _, f := range c.flights {
+		if f.spec == spec && sameInstance(f.match, match) {
+			targets = append(targets, f)
+		}
+	}
+	c.mu.Unlock()
+	for _, f := range targets {
+		c.cancelFlight(f)
+	}
+}
+
+// sameInstance reports whether an instance has the MATCH values of match.
+func sameInstance(instance, match map[string]string) bool {
+	for k, v := range match {
+		if instance[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Client) cancelFlight(f *flight) {
+	c.mu.Lock()
 	job, sent := f.job, f.sent
 	if job == "" && sent {
 		f.cancelPending = true
 	}
 	c.mu.Unlock()
 	if !sent { // never left the page: cancel it here
-		c.finish(protocol.Message{Req: f.req(), Callback: spec.ID}, protocol.StatusCancelled, nil, nil)
+		c.finish(protocol.Message{Req: f.req(), Callback: f.spec.ID}, protocol.StatusCancelled, nil, nil)
 		return
 	}
 	if job != "" {
-		c.send(protocol.Message{Type: protocol.TypeCancel, Req: f.req(), Callback: spec.ID, Job: job})
+		c.send(protocol.Message{Type: protocol.TypeCancel, Req: f.req(), Callback: f.spec.ID, Job: job})
 	}
 }
 
@@ -492,8 +520,8 @@ func (c *Client) Handle(m protocol.Message) {
 	case protocol.TypeJob:
 		c.jobAccepted(m)
 	case protocol.TypeProgress, protocol.TypeProps:
-		if c.current(m) != nil {
-			c.react(c.store.Set(m.Props...))
+		if f := c.current(m); f != nil {
+			c.react(c.store.Set(c.expand(m.Props, f.match)...))
 		}
 	case protocol.TypeResult:
 		c.finish(m, m.Status, m.Props, m.Error)
@@ -514,7 +542,7 @@ func (c *Client) jobAccepted(m protocol.Message) {
 		return
 	}
 	if q := f.spec.Queued; q != nil {
-		defer c.store.Set(queueText(*q, m))
+		defer func(match map[string]string) { c.store.Set(c.expand([]protocol.PropValue{queueText(*q, m)}, match)...) }(f.match)
 	}
 	changed := f.job != m.Job
 	f.job = m.Job
@@ -563,15 +591,11 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 
 	var changed []runtime.PropID
 	if f.spec.Background {
-		reset := append(runningValues(f.spec, false), progressDefaults(f.spec)...)
-		if q := f.spec.Queued; q != nil {
-			reset = append(reset, queueText(*q, protocol.Message{}))
-		}
-		changed = append(changed, c.store.Set(reset...)...)
+		changed = append(changed, c.store.Set(c.expand(settledValues(f.spec), f.match)...)...)
 	}
 	switch status {
 	case protocol.StatusOK:
-		changed = append(changed, c.store.Set(props...)...)
+		changed = append(changed, c.store.Set(c.expand(props, f.match)...)...)
 	case protocol.StatusError:
 		e := CallbackError{Callback: f.spec.ID}
 		if perr != nil {
@@ -604,7 +628,9 @@ func (c *Client) values(props []runtime.PropID) []protocol.PropValue {
 	return out
 }
 
-func runningValues(spec *runtime.Spec, during bool) []protocol.PropValue {
+// runningValues are the values of spec's Running props for a run of the
+// instance match, during the run or after it.
+func (c *Client) runningValues(spec *runtime.Spec, match map[string]string, during bool) []protocol.PropValue {
 	out := make([]protocol.PropValue, len(spec.Running))
 	for i, r := range spec.Running {
 		v := r.After
@@ -613,17 +639,26 @@ func runningValues(spec *runtime.Spec, during bool) []protocol.PropValue {
 		}
 		out[i] = protocol.PropValue{ID: r.Prop.ID, Prop: r.Prop.Prop, Value: v}
 	}
-	return out
+	return c.expand(out, match)
 }
 
-func progressDefaults(spec *runtime.Spec) []protocol.PropValue {
-	out := make([]protocol.PropValue, len(spec.Progress))
+// settledValues are the values spec's bindings take when it does not run:
+// Running props' after values, Progress props' defaults and an empty Queued
+// prop. Patterns are left for expand.
+func settledValues(spec *runtime.Spec) []protocol.PropValue {
+	out := make([]protocol.PropValue, 0, len(spec.Running)+len(spec.Progress)+1)
+	for _, r := range spec.Running {
+		out = append(out, protocol.PropValue{ID: r.Prop.ID, Prop: r.Prop.Prop, Value: r.After})
+	}
 	for i, p := range spec.Progress {
 		v := spec.ProgressDefault[i]
 		if v == nil {
 			v = json.RawMessage("null")
 		}
-		out[i] = protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v}
+		out = append(out, protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v})
+	}
+	if q := spec.Queued; q != nil {
+		out = append(out, queueText(*q, protocol.Message{}))
 	}
 	return out
 }

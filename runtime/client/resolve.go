@@ -1,9 +1,11 @@
 package client
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/protocol"
 )
 
 // resolve turns dependencies into the concrete props of the page: a plain
@@ -66,4 +68,24 @@ func (c *Client) instances(spec *runtime.Spec) []map[string]string {
 		return out
 	}
 	return []map[string]string{nil}
+}
+
+// expand replaces each value for a pattern with values for the components of
+// the page that match it in the instance match: how bindings, progress and
+// set_props given by pattern reach the running instance's components.
+func (c *Client) expand(values []protocol.PropValue, match map[string]string) []protocol.PropValue {
+	if !slices.ContainsFunc(values, func(v protocol.PropValue) bool { return runtime.IsPattern(v.PropID()) }) {
+		return values // the usual case: no copy
+	}
+	out := make([]protocol.PropValue, 0, len(values))
+	for _, v := range values {
+		if !runtime.IsPattern(v.PropID()) {
+			out = append(out, v)
+			continue
+		}
+		for _, p := range c.matching(v.PropID(), match) {
+			out = append(out, protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v.Value})
+		}
+	}
+	return out
 }
