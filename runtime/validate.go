@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -14,9 +13,8 @@ import (
 // disables, the cancel never fires); longcall refuses to start, naming the
 // prop. ui.LayoutIDs collects the ids of a go-app layout.
 //
-// A pattern binding names components that callbacks may add later, so it
-// must match a dict id of the layout or agree with a pattern that an input,
-// state or output of the dashboard uses.
+// A pattern binding is not checked: it names components that callbacks add
+// as the page runs, which no start-up check can know.
 func (d *Dashboard) Validate(layoutIDs []string) error {
 	known := map[string]bool{}
 	for _, id := range layoutIDs {
@@ -27,11 +25,7 @@ func (d *Dashboard) Validate(layoutIDs []string) error {
 		s := cb.Spec()
 		check := func(kind string, p PropID) {
 			if IsPattern(p) {
-				if !d.knownPattern(p, layoutIDs) {
-					errs = append(errs, fmt.Errorf("callback %s: %s pattern %s matches no component of the layout of dashboard %q and no pattern its callbacks depend on%s",
-						s.ID, kind, p, d.name, suggest(p.ID, d.dictIDs(layoutIDs))))
-				}
-				return
+				return // names components that callbacks add later
 			}
 			if !known[p.ID] {
 				errs = append(errs, fmt.Errorf("callback %s: %s prop %s names component %q, which is not in the layout of dashboard %q%s",
@@ -52,49 +46,6 @@ func (d *Dashboard) Validate(layoutIDs []string) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// knownPattern reports whether a binding's pattern matches a dict id of the
-// layout, or overlaps a pattern dependency of a callback.
-func (d *Dashboard) knownPattern(p PropID, layoutIDs []string) bool {
-	for _, id := range layoutIDs {
-		if Matches(PropID{ID: p.ID}, PropID{ID: id}, nil) {
-			return true
-		}
-	}
-	for _, cb := range d.Callbacks() {
-		s := cb.Spec()
-		for _, deps := range [][]PropID{s.Inputs, s.States, s.Outputs} {
-			for _, dep := range deps {
-				if IsPattern(dep) && Overlap(PropID{ID: dep.ID}, PropID{ID: p.ID}) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// dictIDs lists the dict ids a pattern could have meant: those of the layout
-// and the patterns the callbacks depend on.
-func (d *Dashboard) dictIDs(layoutIDs []string) []string {
-	var out []string
-	for _, id := range layoutIDs {
-		if _, ok := parsePattern(id); ok {
-			out = append(out, id)
-		}
-	}
-	for _, cb := range d.Callbacks() {
-		s := cb.Spec()
-		for _, deps := range [][]PropID{s.Inputs, s.States, s.Outputs} {
-			for _, dep := range deps {
-				if IsPattern(dep) && !slices.Contains(out, dep.ID) {
-					out = append(out, dep.ID)
-				}
-			}
-		}
-	}
-	return out
 }
 
 // suggest names the layout id closest to a mistyped one, if any is close.

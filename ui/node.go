@@ -30,6 +30,22 @@ func InputNode(id, value string) Node {
 	return Node{Type: "Input", ID: id, Props: map[string]any{"value": value}}
 }
 
+// ProgressNode is a progress bar at value of max.
+func ProgressNode(id string, value, max int) Node {
+	return Node{Type: "Progress", ID: id, Props: map[string]any{"value": value, "max": max}}
+}
+
+// With sets a prop of the node: ButtonNode(id, "Stop").With("disabled", true).
+func (n Node) With(prop string, value any) Node {
+	props := make(map[string]any, len(n.Props)+1)
+	for k, v := range n.Props {
+		props[k] = v
+	}
+	props[prop] = value
+	n.Props = props
+	return n
+}
+
 // DivNode is a div holding children.
 func DivNode(id string, children ...Node) Node { return Node{Type: "Div", ID: id, Children: children} }
 

@@ -70,8 +70,13 @@ func init() {
 		if err != nil {
 			return fmt.Errorf("%q is not a whole number", runValue.Get(call))
 		}
-		if err := sleep(call.Context(), time.Second); err != nil {
-			return err
+		for step := 1; step <= rowSteps; step++ {
+			if err := sleep(call.Context(), time.Second/rowSteps); err != nil {
+				return err
+			}
+			if err := call.Progress(rowBar.Is(step)); err != nil {
+				return err
+			}
 		}
 		runOutput.Set(call, fmt.Sprintf("%d² = %d", n, n*n))
 		return nil

@@ -19,6 +19,10 @@ var (
 	runClicks  = runtime.NewPatternProp[int](runtime.ID{"type": "run", "index": runtime.MATCH}, "n_clicks")
 	runValue   = runtime.NewPatternProp[string](runtime.ID{"type": "value", "index": runtime.MATCH}, "value")
 	runOutput  = runtime.NewPatternProp[string](runtime.ID{"type": "out", "index": runtime.MATCH}, "children")
+	runBusy    = runtime.NewPatternProp[bool](runtime.ID{"type": "run", "index": runtime.MATCH}, "disabled")
+	stopClicks = runtime.NewPatternProp[int](runtime.ID{"type": "stop", "index": runtime.MATCH}, "n_clicks")
+	stopIdle   = runtime.NewPatternProp[bool](runtime.ID{"type": "stop", "index": runtime.MATCH}, "disabled")
+	rowBar     = runtime.NewPatternProp[int](runtime.ID{"type": "bar", "index": runtime.MATCH}, "value")
 
 	// Adds a row of components: their ids are dict ids.
 	addRow = patternsDash.Callback(
@@ -27,12 +31,21 @@ var (
 	// ALL: every row's value, however many rows there are.
 	sumRows = patternsDash.Callback(runtime.Outputs(rowsTotal), runtime.Inputs(everyValue))
 	// MATCH: each row squares its own value in a background job; rows run
-	// side by side and never cancel each other.
+	// side by side and never cancel each other. The bindings are patterns
+	// too: a row's job disables its own button, fills its own bar, and only
+	// its own Stop cancels it.
 	squareRow = patternsDash.Callback(
 		runtime.Outputs(runOutput), runtime.Inputs(runClicks), runtime.States(runValue),
 		runtime.Background(), runtime.PreventInitialCall(),
+		runtime.Running(runBusy, true, false),
+		runtime.Running(stopIdle, false, true),
+		runtime.Cancel(stopClicks),
+		runtime.Progress(rowBar), runtime.ProgressDefault(rowBar.Is(0)),
 	)
 )
+
+// rowSteps is how many progress reports a row's job makes, one per 100 ms.
+const rowSteps = 10
 
 // rowNodes is the layout of rows 1..n.
 func rowNodes(n int) []ui.Node {
@@ -41,6 +54,8 @@ func rowNodes(n int) []ui.Node {
 		out[i-1] = ui.DivNode(runtime.ID{"type": "row", "index": i}.String(),
 			ui.InputNode(runtime.ID{"type": "value", "index": i}.String(), itoa(i)),
 			ui.ButtonNode(runtime.ID{"type": "run", "index": i}.String(), "Square it"),
+			ui.ButtonNode(runtime.ID{"type": "stop", "index": i}.String(), "Stop").With("disabled", true),
+			ui.ProgressNode(runtime.ID{"type": "bar", "index": i}.String(), 0, rowSteps),
 			ui.PNode(runtime.ID{"type": "out", "index": i}.String(), "Not run"),
 		)
 	}
@@ -51,7 +66,7 @@ type patternsPage struct{ app.Compo }
 
 func (p *patternsPage) Render() app.UI {
 	return frame("Added layout and pattern-matching ids", ui.Dashboard(patternsDash, app.Div().Body(
-		app.P().Text("Each row is added by a callback; the total reads every row (ALL); each row squares its own value in a background job (MATCH), side by side."),
+		app.P().Text("Each row is added by a callback; the total reads every row (ALL); each row squares its own value in a background job (MATCH), side by side, with its own button, bar and Stop."),
 		ui.Button("add_row").Text("Add a row"),
 		ui.P("rows_total"),
 		ui.Div("rows"),
