@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/server"
 )
 
 // Running, Progress, Cancel and Queued given by pattern: each MATCH instance
@@ -18,6 +20,7 @@ var (
 	jobNote   = runtime.NewPatternProp[string](runtime.ID{"type": "note", "index": runtime.MATCH}, "children")
 	jobResult = runtime.NewPatternProp[string](runtime.ID{"type": "result", "index": runtime.MATCH}, "children")
 	anyBusy   = runtime.NewPatternProp[string](runtime.ID{"type": "lamp", "index": runtime.ALL}, "children")
+	jobWait   = runtime.NewPatternProp[string](runtime.ID{"type": "wait", "index": runtime.MATCH}, "children")
 
 	_ = bindDash.Callback(
 		runtime.Outputs(jobResult), runtime.Inputs(jobClick),
@@ -27,6 +30,7 @@ var (
 		runtime.Cancel(jobStop),
 		runtime.Progress(jobBar, jobNote),
 		runtime.ProgressDefault(jobBar.Is(0)),
+		runtime.Queued(jobWait),
 	).Handle(func(call *runtime.Call) error {
 		var row struct{ Index int }
 		if err := runtime.ParseID(call.TriggeredID(), &row); err != nil {
@@ -52,7 +56,7 @@ func TestPatternBindingsFollowTheirInstance(t *testing.T) {
 		return runtime.PropID{ID: rowID(kind, i), Prop: name}
 	}
 	for i := range 2 {
-		for _, kind := range []string{"job", "stop", "bar", "note", "result", "lamp"} {
+		for _, kind := range []string{"job", "stop", "bar", "note", "result", "lamp", "wait"} {
 			p.Store().Declare(rowID(kind, i))
 		}
 	}
@@ -88,4 +92,30 @@ func TestPatternBindingsFollowTheirInstance(t *testing.T) {
 	if v, ok := p.Store().Get(prop("result", 0, "children")); ok {
 		t.Fatalf("row 0's cancelled job set its result to %s", v)
 	}
+}
+
+func TestPatternQueuedShowsTheWaitingInstance(t *testing.T) {
+	ts := serve(t, server.Config{Managers: map[string]jobs.Manager{"": jobs.NewInProcess(jobs.Workers(1))}})
+	p := &page{}
+	p.Client, p.conn = openDash(t, ts.url, bindDash)
+	wait := func(i int) runtime.PropID { return runtime.PropID{ID: rowID("wait", i), Prop: "children"} }
+	for _, i := range []int{10, 11} {
+		for _, kind := range []string{"job", "wait", "result"} {
+			p.Store().Declare(rowID(kind, i))
+		}
+	}
+	p.Start()
+
+	p.Update(set(runtime.PropID{ID: rowID("job", 10), Prop: "n_clicks"}, 1))
+	p.waitFor(t, wait(10), `""`) // running: not in the queue
+	p.Update(set(runtime.PropID{ID: rowID("job", 11), Prop: "n_clicks"}, 1))
+	p.waitFor(t, wait(11), `"1st in queue"`) // one worker, busy with row 10
+	if v, _ := p.Store().Get(wait(10)); string(v) != `""` {
+		t.Fatalf("row 10's place, running, shows %s", v)
+	}
+
+	gate(3010) <- struct{}{}
+	p.waitFor(t, wait(11), `""`) // started
+	gate(3011) <- struct{}{}
+	p.waitFor(t, runtime.PropID{ID: rowID("result", 11), Prop: "children"}, `"row 11 done"`)
 }
