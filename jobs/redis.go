@@ -59,6 +59,7 @@ func NewRedis(opt RedisOptions) (*Redis, error) {
 		defer close(m.listened)
 		m.feeds.listen(ps)
 	}()
+	go m.feeds.places.run()
 	return m, nil
 }
 
@@ -69,6 +70,7 @@ func (m *Redis) Submit(ctx context.Context, job Job, sink Sink) (ID, error) {
 		return "", ErrClosed
 	}
 	f := m.feeds.open(job.ID, hashed(job.Session), sink)
+	seen := m.feeds.places.moves.Load()
 	out, err := m.store.submit(ctx, job)
 	if err != nil || out.kind != "new" {
 		m.feeds.close(f)
@@ -94,7 +96,7 @@ func (m *Redis) Submit(ctx context.Context, job Job, sink Sink) (ID, error) {
 		}
 		return "", err
 	}
-	m.feeds.startNew(ctx, f, 1)
+	m.feeds.startNew(ctx, f, 1, out.place, seen)
 	return job.ID, nil
 }
 
@@ -117,12 +119,13 @@ func (m *Redis) Attach(ctx context.Context, id ID, session string, sink Sink) er
 		return ErrClosed
 	}
 	f := m.feeds.open(id, hashed(session), sink)
+	seen := m.feeds.places.moves.Load()
 	snap, err := m.store.attach(ctx, id, session)
 	if err != nil {
 		m.feeds.close(f)
 		return err
 	}
-	m.feeds.replay(ctx, f, snap)
+	m.feeds.replay(ctx, f, snap, seen)
 	return nil
 }
 
@@ -151,6 +154,7 @@ func (m *Redis) Shutdown(ctx context.Context) error {
 	m.mu.Unlock()
 
 	m.reaper.close()
+	m.feeds.places.close()
 	err := m.events.Close() // ends the reader, which may be delivering
 	select {
 	case <-m.listened:

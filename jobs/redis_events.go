@@ -21,8 +21,9 @@ import (
 // feeds holds the jobs this web process watches: for each job, one feed per
 // session watching it (a CacheBy job can have several).
 type feeds struct {
-	store *store
-	log   *slog.Logger
+	store  *store
+	log    *slog.Logger
+	places *placer // tells queued jobs their places: redis_placer.go
 
 	mu    sync.Mutex
 	byJob map[ID]map[string]*feed // job → hashed session → feed
@@ -40,10 +41,15 @@ type feed struct {
 	next uint64  // the number of the next event to deliver; 0 until started
 	held []frame // frames that arrived before the feed started
 	done bool
+
+	// Where the job waits, as far as this feed has told: the placer's.
+	waiting bool
+	place   place
+	placed  uint64 // the placer round the place is as fresh as
 }
 
 func newFeeds(s *store, log *slog.Logger) *feeds {
-	return &feeds{store: s, log: log, byJob: map[ID]map[string]*feed{}}
+	return &feeds{store: s, log: log, places: newPlacer(s, log), byJob: map[ID]map[string]*feed{}}
 }
 
 // open registers a feed that holds what arrives until it is started. It
@@ -59,6 +65,7 @@ func (fs *feeds) open(job ID, session string, sink Sink) *feed {
 	}
 	if old := sessions[session]; old != nil {
 		old.stop()
+		fs.places.forget(old)
 	}
 	sessions[session] = f
 	return f
@@ -67,6 +74,7 @@ func (fs *feeds) open(job ID, session string, sink Sink) *feed {
 // close drops f without delivering anything more to it.
 func (fs *feeds) close(f *feed) {
 	f.stop()
+	fs.places.forget(f)
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if sessions := fs.byJob[f.job]; sessions[f.session] == f {
@@ -77,24 +85,28 @@ func (fs *feeds) close(f *feed) {
 	}
 }
 
-// startNew starts the feed of a job just submitted. Its first event,
-// Queued, is not published (no other process can watch the job yet): the
-// submitter delivers it here, before Submit returns, as InProcess does.
-func (fs *feeds) startNew(ctx context.Context, f *feed, gen int64) {
+// startNew starts the feed of a job just submitted, waiting at pl. Its
+// first event, Queued, is not published (no other process can watch the job
+// yet): the submitter delivers it here, before Submit returns, as InProcess
+// does. seen is the placer's moves heard before the submission.
+func (fs *feeds) startNew(ctx context.Context, f *feed, gen int64, pl place, seen uint64) {
 	f.mu.Lock()
 	f.gen, f.next = gen, 2
-	f.sink.Deliver(Event{Job: f.job, Kind: Queued})
+	f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: pl.position, ETA: pl.eta})
+	fs.places.waitLocked(f, pl, seen)
 	fs.release(ctx, f)
 }
 
 // replay starts a feed from a snapshot: where the job is, as Attach
-// promises, then the events after it.
-func (fs *feeds) replay(ctx context.Context, f *feed, snap snapshot) {
+// promises, then the events after it. seen is the placer's moves heard
+// before the snapshot was read.
+func (fs *feeds) replay(ctx context.Context, f *feed, snap snapshot, seen uint64) {
 	f.mu.Lock()
 	f.gen, f.next = snap.gen, snap.seq+1
 	switch snap.state {
 	case "queued":
-		f.sink.Deliver(Event{Job: f.job, Kind: Queued})
+		f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: snap.place.position, ETA: snap.place.eta})
+		fs.places.waitLocked(f, snap.place, seen)
 	case "running":
 		f.sink.Deliver(Event{Job: f.job, Kind: Queued})
 		f.sink.Deliver(Event{Job: f.job, Kind: Started})
@@ -191,8 +203,14 @@ func (fs *feeds) deliverLocked(f *feed, fr frame) {
 		return
 	}
 	f.sink.Deliver(e)
-	if e.Kind == Finished {
+	switch e.Kind {
+	case Queued: // again: handed back or re-run, at the back of the queue
+		fs.places.requeuedLocked(f, place{position: e.Position, eta: e.ETA})
+	case Started:
+		fs.places.leftLocked(f)
+	case Finished:
 		f.done = true
+		fs.places.leftLocked(f)
 	}
 }
 
@@ -273,8 +291,11 @@ func subscribe(ctx context.Context, rdb *redis.Client, channel string) (*redis.P
 	return ps, nil
 }
 
+// movedFrame on the events channel says that a job left the queue.
+const movedFrame = "moved"
+
 // listen reads the events channel until ps is closed: every frame goes to
-// its feeds; a new subscription confirmation means go-redis reconnected, so
+// its feeds, and queue moves to the placer; a new subscription confirmation means go-redis reconnected, so
 // the feeds catch up from the streams.
 func (fs *feeds) listen(ps *redis.PubSub) {
 	ctx := context.Background()
@@ -285,8 +306,13 @@ func (fs *feeds) listen(ps *redis.PubSub) {
 			if m.Kind == "subscribe" {
 				fs.log.Info("jobs: events subscription restored; catching up from the job streams")
 				fs.resync(ctx)
+				fs.places.resync()
 			}
 		case *redis.Message:
+			if m.Payload == movedFrame {
+				fs.places.moved()
+				continue
+			}
 			fr, err := parseFrame(m.Payload)
 			if err != nil {
 				fs.log.Error("jobs: bad frame on the events channel", "err", err)

@@ -134,7 +134,7 @@ func TestFeedFillsGapsFromTheStreamAndDropsDuplicates(t *testing.T) {
 	fs := newFeeds(s, s.opt.Logger)
 	got := &sinkLog{}
 	f := fs.open(job.ID, hashed(job.Session), got)
-	fs.startNew(context.Background(), f, 1)
+	fs.startNew(context.Background(), f, 1, place{position: 1}, 0)
 
 	fs.dispatch(context.Background(), frames(t, s, job.ID)[3]) // 1 and 2 were missed
 	wantKinds(t, got.kinds(), Queued, Started, Progress)
@@ -173,7 +173,7 @@ func TestFeedHoldsFramesDuringReplay(t *testing.T) {
 		t.Fatalf("%d events delivered before the replay", n)
 	}
 
-	fs.replay(context.Background(), f, snap)
+	fs.replay(context.Background(), f, snap, 0)
 	wantKinds(t, got.kinds(), Queued, Started, Progress, Progress)
 	if v := string(got.events[2].Props[0].Value); v != "1" {
 		t.Errorf("replayed progress %s, want the snapshot's 1", v)

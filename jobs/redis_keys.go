@@ -17,7 +17,14 @@ import (
 //	<p>:flight:<cache>       string: job id of the run of a CacheBy key
 //	<p>:cache:<cache>        string: a CacheBy key's result
 //	<p>:leases               zset: running job ids, scored by lease deadline (ms)
-//	<p>:events               channel: "<seq> <id> <event>", worker → web
+//	<p>:waiting              zset: queued job ids, scored by ticket: the queue
+//	                         in order, a job's rank its place (redis_places.go)
+//	<p>:tickets              counter: the last ticket given
+//	<p>:workers              zset: "<concurrency> <worker id>" of live workers,
+//	                         scored by when they lapse (ms)
+//	<p>:runtime              string: running average of run times (µs)
+//	<p>:events               channel: "<seq> <id> <event>", worker → web; and
+//	                         "moved" when a job left the queue and others wait
 //	<p>:cancel               channel: "<id> <cause>", web → worker
 //
 // Session tokens, supersede, idempotency and cache keys appear only hashed
@@ -27,10 +34,11 @@ import (
 // The job hash holds: cb (callback id), req (the request, JSON), state
 // (queued, running, finished), seq (last event number), run (the asynq task
 // generation: 1, then one more per hand-over or re-run), lost (re-runs after a
-// lost worker so far), retries (re-runs allowed), worker, progress (latest
-// value of each progress prop, JSON), result (the Finished event, JSON),
-// cache and cttl (CacheBy key and TTL), and o:<sess> for every session that
-// may watch the job, holding the count of its attaches.
+// lost worker so far), retries (re-runs allowed), worker, began (when the
+// run started, "<s> <µs>" of Redis's clock), progress (latest value of each
+// progress prop, JSON), result (the Finished event, JSON), cache and cttl
+// (CacheBy key and TTL), and o:<sess> for every session that may watch the
+// job, holding the count of its attaches.
 //
 // The Lua scripts (redis_scripts.go) derive the same names from the prefix;
 // luaKeys must agree with the functions below.
@@ -41,6 +49,7 @@ func (k redisKeys) log(id ID) string { return k.prefix + ":log:" + string(id) }
 func (k redisKeys) leases() string   { return k.prefix + ":leases" }
 func (k redisKeys) events() string   { return k.prefix + ":events" }
 func (k redisKeys) cancels() string  { return k.prefix + ":cancel" }
+func (k redisKeys) workers() string  { return k.prefix + ":workers" }
 
 // luaKeys is the Lua twin of redisKeys, prepended to every script. Scripts
 // name their keys from the prefix (ARGV[1]) rather than declaring them all:
@@ -53,6 +62,8 @@ local function jobKey(id) return P .. ':job:' .. id end
 local function logKey(id) return P .. ':log:' .. id end
 local LEASES = P .. ':leases'
 local EVENTS = P .. ':events'
+local WAITING, TICKETS = P .. ':waiting', P .. ':tickets'
+local WORKERS, RUNTIME = P .. ':workers', P .. ':runtime'
 `
 
 // hashed returns s hashed for use in a key name.

@@ -60,8 +60,11 @@ func (r *reaper) close() {
 	<-r.done
 }
 
-// reap deals with every lapsed lease.
+// reap deals with every lapsed lease, and keeps the head of the queue true.
 func (r *reaper) reap(ctx context.Context) {
+	if err := r.store.tidy(ctx); err != nil {
+		r.log.Warn("jobs: cannot tidy the queue", "err", err)
+	}
 	ids, err := r.store.expired(ctx, 100)
 	if err != nil {
 		r.log.Warn("jobs: cannot check job leases", "err", err)

@@ -16,13 +16,8 @@ import (
 //
 // Arguments common to all scripts: ARGV[1] key prefix, ARGV[2] stream
 // MAXLEN, ARGV[3] result TTL in ms. Their own start at ARGV[4].
-const luaPrelude = luaKeys + `
+const luaPrelude = luaKeys + luaClock + luaQueue + `
 local MAXLEN, RESULT_TTL = ARGV[2], ARGV[3]
-
-local function now()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
 
 -- record adds the job's next event to its stream.
 local function record(id, event)
@@ -45,28 +40,52 @@ local function finish(id, event)
   redis.call('HSET', job, 'state', 'finished', 'result', event)
   redis.call('HDEL', job, 'worker', 'progress')
   redis.call('ZREM', LEASES, id)
+  leave(id)
   local n = append(id, event)
   redis.call('PEXPIRE', job, RESULT_TTL)
   redis.call('PEXPIRE', logKey(id), RESULT_TTL)
   return n
 end
 
--- requeue puts a running job back in the queue as its next run.
-local function requeue(id, event)
+-- requeue puts a running job back at the back of the queue as its next
+-- run; its Queued event says where.
+local function requeue(id)
   local job = jobKey(id)
   local run = redis.call('HINCRBY', job, 'run', 1)
   redis.call('HSET', job, 'state', 'queued')
   redis.call('HDEL', job, 'worker', 'progress')
   redis.call('ZREM', LEASES, id)
-  append(id, event)
+  wait(id)
+  local pos, eta = place(id, capacity(), average())
+  append(id, cjson.encode({k = 'queued', q = pos, t = eta}))
   return run
 end
 `
 
-// submit creates a job, unless the session's idempotency key names a job
-// still known ({'join', id}), the CacheBy key has a result ({'hit',
-// event}) or a run in flight ({'join', id}). A new job takes over the
-// supersede key: {'new', the key's previous job, or an empty string}.
+// luaClock is Redis's clock, the one every process agrees on: now() in ms;
+// stamp() a moment to the µs, kept as text (a Lua number passed to Redis
+// keeps 14 digits), and since(stamp) the µs elapsed from it.
+const luaClock = `
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function stamp()
+  local t = redis.call('TIME')
+  return t[1] .. ' ' .. t[2]
+end
+local function since(s)
+  local t = redis.call('TIME')
+  local sec, us = string.match(s, '^(%d+) (%d+)$')
+  return (tonumber(t[1]) - tonumber(sec)) * 1000000 + tonumber(t[2]) - tonumber(us)
+end
+`
+
+// submit creates a job at the back of the queue, unless the session's
+// idempotency key names a job still known ({'join', id}), the CacheBy key
+// has a result ({'hit', event}) or a run in flight ({'join', id}). A new job
+// takes over the supersede key: {'new', the key's previous job or an empty
+// string, its position, its estimated wait in ms}.
 // ARGV: id, session, callback, request, retries, job TTL, idempotency,
 // supersede key, cache key, cache TTL, Queued event.
 var scriptSubmit = newScript(`
@@ -104,23 +123,26 @@ redis.call('HSET', job, 'cb', cb, 'req', req, 'state', 'queued', 'seq', 0, 'run'
 redis.call('PEXPIRE', job, jobttl)
 record(id, queued) -- not published: only the submitter watches a job this new, and it knows
 redis.call('PEXPIRE', logKey(id), jobttl)
-return {'new', old}
+wait(id)
+local pos, eta = place(id, capacity(), average())
+return {'new', old, tostring(pos), tostring(eta)}
 `)
 
 // attach counts one more attach of the session and returns the job's
-// snapshot: {generation, state, seq, progress, Finished event}; nil for a
-// job unknown or not the session's.
+// snapshot: {generation, state, seq, progress, Finished event, position,
+// estimated wait in ms}; nil for a job unknown or not the session's.
 // ARGV: id, session.
 var scriptAttach = newScript(`
 local job, owner = jobKey(ARGV[4]), 'o:' .. ARGV[5]
 if redis.call('HEXISTS', job, owner) == 0 then return false end
 local gen = redis.call('HINCRBY', job, owner, 1)
 local v = redis.call('HMGET', job, 'state', 'seq', 'progress', 'result')
-return {gen, v[1], v[2], v[3] or '', v[4] or ''}
+local pos, eta = place(ARGV[4], capacity(), average())
+return {gen, v[1], v[2], v[3] or '', v[4] or '', pos, eta}
 `)
 
-// start moves the job from queued to running for the given run, takes a
-// lease on it and returns {callback, request}; nil if the job has ended or
+// start moves the job from queued to running for the given run, out of the
+// queue, takes a lease on it and returns {callback, request}; nil if the job has ended or
 // the task is of an older run.
 // ARGV: id, run, worker, lease ms, Started event.
 var scriptStart = newScript(`
@@ -128,14 +150,16 @@ local id, run, worker, lease, started = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV
 local job = jobKey(id)
 local v = redis.call('HMGET', job, 'state', 'run', 'cb', 'req')
 if v[1] ~= 'queued' or v[2] ~= run then return false end
-redis.call('HSET', job, 'state', 'running', 'worker', worker)
+redis.call('HSET', job, 'state', 'running', 'worker', worker, 'began', stamp())
 redis.call('ZADD', LEASES, now() + tonumber(lease), id)
+leave(id)
 append(id, started)
 return {v[3], v[4]}
 `)
 
 // emit writes a running job's events, in order, and its progress snapshot;
-// a Finished event ends the job and, when asked, caches its result. It
+// a Finished event ends the job, counts its run time into the average and,
+// when asked, caches its result. It
 // returns the last event's number, or 0 when the job is no longer this
 // run's (it ended, or was handed to another worker).
 // ARGV: id, run, progress snapshot (empty: unchanged), '1' to cache, then kind, event
@@ -143,12 +167,13 @@ return {v[3], v[4]}
 var scriptEmit = newScript(`
 local id, run, snapshot, cacheit = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local job = jobKey(id)
-local v = redis.call('HMGET', job, 'state', 'run', 'cache', 'cttl')
+local v = redis.call('HMGET', job, 'state', 'run', 'cache', 'cttl', 'began')
 if v[1] ~= 'running' or v[2] ~= run then return 0 end
 if snapshot ~= '' then redis.call('HSET', job, 'progress', snapshot) end
 local n = 0
 for i = 8, #ARGV, 2 do
   if ARGV[i] == 'finished' then
+    if v[5] then observe(since(v[5])) end
     n = finish(id, ARGV[i + 1])
     if cacheit == '1' and v[3] and v[3] ~= '' then
       redis.call('SET', P .. ':cache:' .. v[3], ARGV[i + 1], 'PX', v[4])
@@ -186,7 +211,7 @@ return {v[1], v[2]}
 // as its next run ({'requeue', run, callback}) while it has retries left,
 // and otherwise finishes with the given error ({'failed', 0, callback}).
 // nil if the lease was renewed or the job is no longer running.
-// ARGV: id, Queued event, Finished event.
+// ARGV: id, Finished event.
 var scriptLost = newScript(`
 local id = ARGV[4]
 local score = redis.call('ZSCORE', LEASES, id)
@@ -197,19 +222,19 @@ local v = redis.call('HMGET', job, 'state', 'lost', 'retries', 'cb')
 if v[1] ~= 'running' then return false end
 if tonumber(v[2]) < tonumber(v[3]) then
   redis.call('HINCRBY', job, 'lost', 1)
-  return {'requeue', requeue(id, ARGV[5]), v[4]}
+  return {'requeue', requeue(id), v[4]}
 end
-finish(id, ARGV[6])
+finish(id, ARGV[5])
 return {'failed', 0, v[4]}
 `)
 
 // handback returns a running job to the queue as its next run, for a worker
 // that is shutting down; nil if the job is no longer this run's.
-// ARGV: id, run, Queued event.
+// ARGV: id, run.
 var scriptHandback = newScript(`
 local v = redis.call('HMGET', jobKey(ARGV[4]), 'state', 'run')
 if v[1] ~= 'running' or v[2] ~= ARGV[5] then return false end
-return requeue(ARGV[4], ARGV[6])
+return requeue(ARGV[4])
 `)
 
 // renew extends the leases of a worker's running jobs and returns the ids
@@ -238,6 +263,7 @@ return redis.call('ZRANGEBYSCORE', LEASES, '-inf', now(), 'LIMIT', 0, tonumber(A
 // discard removes a job that could not be enqueued, as if never submitted.
 // ARGV: id.
 var scriptDiscard = newScript(`
+leave(ARGV[4])
 redis.call('DEL', jobKey(ARGV[4]), logKey(ARGV[4]))
 return 0
 `)
@@ -245,6 +271,7 @@ return 0
 var allScripts = []*redis.Script{
 	scriptSubmit, scriptAttach, scriptStart, scriptEmit, scriptEnd,
 	scriptLost, scriptHandback, scriptRenew, scriptExpired, scriptDiscard,
+	scriptPlaces, scriptRegister, scriptTidy,
 }
 
 func newScript(body string) *redis.Script { return redis.NewScript(luaPrelude + body) }

@@ -52,11 +52,12 @@ func (s *store) eval(ctx context.Context, script *redis.Script, args ...any) *re
 }
 
 // submitted is how submit went: a new job (other: the job it supersedes, or
-// ""), a join of a known job (other: its id), or a cache hit (other: the
-// cached Finished event).
+// ""; place: where it waits), a join of a known job (other: its id), or a
+// cache hit (other: the cached Finished event).
 type submitted struct {
 	kind  string // "new", "join" or "hit"
 	other string
+	place place
 }
 
 func (s *store) submit(ctx context.Context, job Job) (submitted, error) {
@@ -69,10 +70,14 @@ func (s *store) submit(ctx context.Context, job Job) (submitted, error) {
 		hashed(job.Idempotency), hashed(job.Key), hashed(job.CacheKey), ms(cmp(job.CacheTTL, s.opt.CacheTTL)),
 		encodeEvent(Event{Kind: Queued}),
 	).StringSlice()
-	if err != nil || len(v) != 2 {
+	if err != nil || len(v) < 2 || (v[0] == "new" && len(v) != 4) {
 		return submitted{}, fmt.Errorf("jobs: submit job %s to Redis: %w", job.ID, orBadReply(err))
 	}
-	return submitted{kind: v[0], other: v[1]}, nil
+	out := submitted{kind: v[0], other: v[1]}
+	if out.kind == "new" {
+		out.place, err = parsePlace(v[2], v[3])
+	}
+	return out, err
 }
 
 // snapshot is where a job is, as Attach replays it.
@@ -82,6 +87,7 @@ type snapshot struct {
 	seq      uint64 // the last event's number
 	progress []protocol.PropValue
 	finished *Event
+	place    place // while queued
 }
 
 func (s *store) attach(ctx context.Context, id ID, session string) (snapshot, error) {
@@ -89,7 +95,7 @@ func (s *store) attach(ctx context.Context, id ID, session string) (snapshot, er
 	if errors.Is(err, redis.Nil) {
 		return snapshot{}, ErrUnknownJob
 	}
-	if err != nil || len(v) != 5 {
+	if err != nil || len(v) != 7 {
 		return snapshot{}, fmt.Errorf("jobs: attach to job %s in Redis: %w", id, orBadReply(err))
 	}
 	gen, _ := v[0].(int64)
@@ -97,7 +103,9 @@ func (s *store) attach(ctx context.Context, id ID, session string) (snapshot, er
 	seqText, _ := v[2].(string)
 	progress, _ := v[3].(string)
 	result, _ := v[4].(string)
-	snap := snapshot{gen: gen, state: state}
+	position, _ := v[5].(int64)
+	eta, _ := v[6].(int64)
+	snap := snapshot{gen: gen, state: state, place: place{position: int(position), eta: time.Duration(eta) * time.Millisecond}}
 	if snap.seq, err = strconv.ParseUint(seqText, 10, 64); err != nil {
 		return snapshot{}, fmt.Errorf("jobs: job %s has a bad sequence number %q", id, seqText)
 	}
@@ -184,8 +192,7 @@ type lostJob struct {
 // lost deals with a job whose lease lapsed: requeued or failed. ok is false
 // if another process got there first or the lease was renewed.
 func (s *store) lost(ctx context.Context, id ID, failure runtime.Result) (l lostJob, ok bool, err error) {
-	v, err := s.eval(ctx, scriptLost, string(id),
-		encodeEvent(Event{Kind: Queued}), encodeEvent(Event{Kind: Finished, Result: &failure})).Slice()
+	v, err := s.eval(ctx, scriptLost, string(id), encodeEvent(Event{Kind: Finished, Result: &failure})).Slice()
 	if errors.Is(err, redis.Nil) {
 		return l, false, nil
 	}
@@ -200,7 +207,7 @@ func (s *store) lost(ctx context.Context, id ID, failure runtime.Result) (l lost
 
 // handback puts run of job id back in the queue as its next run.
 func (s *store) handback(ctx context.Context, id ID, run int64) (next int64, ok bool, err error) {
-	next, err = s.eval(ctx, scriptHandback, string(id), run, encodeEvent(Event{Kind: Queued})).Int64()
+	next, err = s.eval(ctx, scriptHandback, string(id), run).Int64()
 	if errors.Is(err, redis.Nil) {
 		return 0, false, nil
 	}

@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
 // wireEvent is an Event as it is stored in a job's stream and published:
-// compact JSON, without the job id, which the key or frame carries.
+// compact JSON, without the job id, which the key or frame carries. The
+// requeue script writes Queued events itself (redis_scripts.go).
 type wireEvent struct {
-	Kind   string               `json:"k"`
-	Props  []protocol.PropValue `json:"p,omitempty"`
-	Result *wireResult          `json:"r,omitempty"`
+	Kind     string               `json:"k"`
+	Props    []protocol.PropValue `json:"p,omitempty"`
+	Result   *wireResult          `json:"r,omitempty"`
+	Position int                  `json:"q,omitempty"`
+	ETA      int64                `json:"t,omitempty"` // ms
 }
 
 // wireResult is a runtime.Result without the stack of a panic, which the
@@ -37,7 +41,7 @@ func init() {
 // encodeEvent renders e for Redis. Props are JSON values already, so this
 // cannot fail.
 func encodeEvent(e Event) string {
-	w := wireEvent{Kind: e.Kind.String(), Props: e.Props}
+	w := wireEvent{Kind: e.Kind.String(), Props: e.Props, Position: e.Position, ETA: e.ETA.Milliseconds()}
 	if e.Result != nil {
 		w.Result = &wireResult{Status: e.Result.Status, Props: e.Result.Props, Err: e.Result.Err}
 	}
@@ -57,7 +61,7 @@ func decodeEvent(id ID, data string) (Event, error) {
 	if !ok {
 		return Event{}, fmt.Errorf("jobs: event of job %s has unknown kind %q", id, w.Kind)
 	}
-	e := Event{Job: id, Kind: kind, Props: w.Props}
+	e := Event{Job: id, Kind: kind, Props: w.Props, Position: w.Position, ETA: time.Duration(w.ETA) * time.Millisecond}
 	if kind == Finished {
 		if w.Result == nil {
 			return Event{}, fmt.Errorf("jobs: Finished event of job %s has no result", id)

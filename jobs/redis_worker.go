@@ -107,6 +107,10 @@ func (w *Worker) Start() error {
 	if err != nil {
 		return fmt.Errorf("jobs: worker: subscribe to cancels: %w", err)
 	}
+	if err := w.store.register(ctx, w.id, w.opt.Concurrency); err != nil {
+		ps.Close()
+		return err
+	}
 	if err := w.srv.Start(asynq.HandlerFunc(w.process)); err != nil {
 		ps.Close()
 		return fmt.Errorf("jobs: worker: start asynq: %w", err)
@@ -224,11 +228,15 @@ func (w *Worker) running() []*run {
 	return out
 }
 
-// renew pushes back the leases of this worker's jobs. A run whose lease was
+// renew pushes back the leases of this worker's jobs, and its mark as a
+// live worker that the queue's estimates count. A run whose lease was
 // taken (the worker stalled or was cut off from Redis for longer than the
 // lease) is stopped: its job is another run's now, and it must not go on
 // behind the back of the one that replaced it.
 func (w *Worker) renew(ctx context.Context) {
+	if err := w.store.register(ctx, w.id, w.opt.Concurrency); err != nil {
+		w.log.Warn("jobs: cannot renew the worker's mark; queue estimates leave it out meanwhile", "err", err)
+	}
 	byID := map[ID]*run{}
 	for _, r := range w.running() {
 		if r.leased.Load() {
@@ -285,6 +293,7 @@ func (w *Worker) Shutdown(ctx context.Context) error {
 	w.mu.Unlock()
 	if started {
 		w.srv.Stop()
+		w.retire()
 		w.drain(ctx)
 		w.srv.Shutdown()
 		close(w.stop)
@@ -313,6 +322,15 @@ func (w *Worker) drain(ctx context.Context) {
 			}
 			return
 		}
+	}
+}
+
+// retire takes the worker out of the queue's estimates: it takes no jobs.
+func (w *Worker) retire() {
+	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	if err := w.store.retire(ctx, w.id, w.opt.Concurrency); err != nil {
+		w.log.Warn("jobs: cannot take the worker out of queue estimates; its mark lapses in a lease", "err", err)
 	}
 }
 

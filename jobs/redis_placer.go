@@ -1,0 +1,215 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+)
+
+// A web process tells its pages where their queued jobs stand. The queue
+// moves when a job leaves it (starts, or ends while waiting): the script
+// that takes it out publishes "moved" on the events channel, and each web
+// process then asks Redis, in one script call, the places of the waiting
+// jobs its own pages watch. As InProcess does, those at the head (see
+// track), and any whose place is not known yet, hear every move and the
+// rest every announceNear-th, so a move costs O(1) however long the queue.
+// One round runs at a time; moves heard meanwhile are answered by the next
+// round, so a fast queue costs at most one call in flight.
+
+// placesBatch bounds the ids of one places call, so that no script holds
+// Redis for long.
+const placesBatch = 1000
+
+// placer is a web process's teller of places.
+type placer struct {
+	store *store
+	log   *slog.Logger
+
+	moves  atomic.Uint64 // "moved" frames heard
+	rounds atomic.Uint64 // rounds begun
+	full   atomic.Bool   // the next round asks for every waiting job
+	wakeup chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+
+	mu   sync.Mutex // a leaf: taken under a feed's mutex, never the other way
+	near map[*feed]struct{}
+	far  map[*feed]struct{}
+
+	lastFull uint64 // moves at the last full round; the loop's own
+}
+
+func newPlacer(s *store, log *slog.Logger) *placer {
+	return &placer{
+		store: s, log: log,
+		wakeup: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+		near: map[*feed]struct{}{}, far: map[*feed]struct{}{},
+	}
+}
+
+// moved hears that the queue moved.
+func (p *placer) moved() {
+	p.moves.Add(1)
+	p.wake()
+}
+
+// resync makes the next round ask for every waiting job: moves may have
+// been missed while the events subscription was down.
+func (p *placer) resync() {
+	p.full.Store(true)
+	p.wake()
+}
+
+func (p *placer) wake() {
+	select {
+	case p.wakeup <- struct{}{}:
+	default:
+	}
+}
+
+// run answers wake-ups until close.
+func (p *placer) run() {
+	defer close(p.done)
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-p.wakeup:
+			p.round()
+		}
+	}
+}
+
+func (p *placer) close() {
+	close(p.stop)
+	<-p.done
+}
+
+// round asks Redis the places of the waiting jobs due to hear them, and
+// tells those whose place changed.
+func (p *placer) round() {
+	r := p.rounds.Add(1)
+	moves := p.moves.Load()
+	all := p.full.Swap(false) || moves/announceNear != p.lastFull/announceNear
+	if all {
+		p.lastFull = moves
+	}
+	due := p.due(all)
+	for len(due) > 0 {
+		batch := due[:min(len(due), placesBatch)]
+		due = due[len(batch):]
+		ids := make([]ID, len(batch))
+		for i, f := range batch {
+			ids[i] = f.job
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+		places, err := p.store.places(ctx, ids)
+		cancel()
+		if err != nil {
+			p.log.Warn("jobs: cannot read the places of queued jobs; they hear them at the next move", "err", err)
+			return
+		}
+		for i, f := range batch {
+			p.tell(f, r, places[i])
+		}
+	}
+}
+
+// due returns the waiting feeds that hear this round: the head, or all.
+func (p *placer) due(all bool) []*feed {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*feed, 0, len(p.near))
+	for f := range p.near {
+		out = append(out, f)
+	}
+	if all {
+		for f := range p.far {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tell gives f the place read in round r, unless its job no longer waits or
+// f has heard a place as fresh since (a submit or an attach read one).
+func (p *placer) tell(f *feed, r uint64, pl place) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.done || !f.waiting:
+		p.forget(f)
+	case r <= f.placed || pl.position == 0:
+		// Stale, or the job has just left the queue: its event follows.
+	default:
+		p.placeLocked(f, pl)
+	}
+}
+
+// waitLocked marks f's job as waiting at pl, as a script read it when the
+// moves heard were seen; f.mu is held. A move heard since may have changed
+// the place: the next round reads it again.
+func (p *placer) waitLocked(f *feed, pl place, seen uint64) {
+	f.waiting, f.placed = true, p.rounds.Load()
+	f.place = pl
+	p.track(f, pl.position)
+	if p.moves.Load() != seen {
+		p.wake()
+	}
+}
+
+// requeuedLocked notes that f's job is back in the queue, at pl when it
+// went back; a round reads it again, as the event may be one read late from
+// the job's stream.
+func (p *placer) requeuedLocked(f *feed, pl place) {
+	f.waiting, f.placed = true, p.rounds.Load()
+	f.place = pl
+	p.track(f, pl.position)
+	p.wake()
+}
+
+// placeLocked delivers pl to f if it differs from what f last heard.
+func (p *placer) placeLocked(f *feed, pl place) {
+	if pl != f.place {
+		f.place = pl
+		f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: pl.position, ETA: pl.eta})
+	}
+	p.track(f, pl.position)
+}
+
+// leftLocked notes that f's job left the queue: started or ended.
+func (p *placer) leftLocked(f *feed) {
+	f.waiting = false
+	p.forget(f)
+}
+
+// track files f by how often it hears its place: every move if the place
+// it knows is within 2×announceNear. A place only ever falls, by at most
+// announceNear-1 between two full rounds, so every job really among the
+// first announceNear hears every move.
+func (p *placer) track(f *feed, position int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if position <= 2*announceNear { // 0, unknown, included
+		delete(p.far, f)
+		p.near[f] = struct{}{}
+	} else {
+		delete(p.near, f)
+		p.far[f] = struct{}{}
+	}
+}
+
+func (p *placer) forget(f *feed) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.near, f)
+	delete(p.far, f)
+}
+
+// waiting returns how many feeds wait, for tests.
+func (p *placer) waiting() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.near) + len(p.far)
+}
