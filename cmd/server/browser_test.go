@@ -298,7 +298,9 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-func TestErrorsShowInThePage(t *testing.T) {
+func TestErrorsShowInThePage(t *testing.T) { onEachDeployment(t, errorsShowInThePage) }
+
+func errorsShowInThePage(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/errors")
 	const errorText = `(document.querySelector('#longcall-error')?.textContent ?? '')`
 

@@ -13,7 +13,9 @@ import (
 
 // A handler that ignores its context is abandoned at its Timeout: the page
 // shows the timeout, its running props are reset, and the output stays.
-func TestATimeoutIsReportedInThePage(t *testing.T) {
+func TestATimeoutIsReportedInThePage(t *testing.T) { onEachDeployment(t, aTimeoutIsReportedInThePage) }
+
+func aTimeoutIsReportedInThePage(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/errors")
 	const errorText = `(document.querySelector('#longcall-error')?.textContent ?? '')`
 	start := time.Now()

@@ -16,7 +16,9 @@ func waitText(t *testing.T, ctx context.Context, selector, want string) {
 	waitJS(t, ctx, fmt.Sprintf(textOf+` === %q`, selector, want))
 }
 
-func TestCallbackModel(t *testing.T) {
+func TestCallbackModel(t *testing.T) { onEachDeployment(t, callbackModel) }
+
+func callbackModel(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/model")
 	// The chained callback ran at load, on the initial greeting.
 	waitText(t, ctx, "#greeting_length", "18 characters")
@@ -50,7 +52,9 @@ func TestCallbackModel(t *testing.T) {
 	}
 }
 
-func TestQueuedJobShowsItsPlace(t *testing.T) {
+func TestQueuedJobShowsItsPlace(t *testing.T) { onEachDeployment(t, queuedJobShowsItsPlace) }
+
+func queuedJobShowsItsPlace(t *testing.T, tab tabber) {
 	first := tab(t, "/examples/queue")
 	second := tab(t, "/examples/queue")
 	click(t, first, "#slow_button")
@@ -64,6 +68,10 @@ func TestQueuedJobShowsItsPlace(t *testing.T) {
 }
 
 func TestCacheBySharesResultsAcrossSessions(t *testing.T) {
+	onEachDeployment(t, cacheBySharesResultsAcrossSessions)
+}
+
+func cacheBySharesResultsAcrossSessions(t *testing.T, tab tabber) {
 	first := tab(t, "/examples/queue")
 	do(t, first, chromedp.SendKeys(chromedp.CSS("#square_input"), "3")) // "73"
 	click(t, first, "#square_button")

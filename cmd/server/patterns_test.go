@@ -9,6 +9,10 @@ import (
 func byID(id string) string { return fmt.Sprintf("document.getElementById(%q)", id) }
 
 func TestAddedLayoutAndPatternMatching(t *testing.T) {
+	onEachDeployment(t, addedLayoutAndPatternMatching)
+}
+
+func addedLayoutAndPatternMatching(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/patterns")
 	waitText(t, ctx, "#rows_total", "0 rows, sum 0")
 	for range 3 {

@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/ui/examples"
 )
 
 // redisConfig is the command line of a deployment on Redis: web processes
@@ -81,20 +83,86 @@ func (c *redisConfig) options(cfg config, log *slog.Logger) jobs.RedisOptions {
 	}
 }
 
-// backgroundJobs returns the manager of background callbacks: in-process,
-// or with -redis the Redis one, with a worker in this process too in role
-// all. stop shuts down what it started.
-func backgroundJobs(cfg config, log *slog.Logger) (m jobs.Manager, stop func(context.Context) error, err error) {
+// namedManagers are the managers callbacks name besides the default one,
+// with how many of their jobs run at once (per worker process on Redis). The
+// queue example's runs one job at a time, so that a second waits and the
+// page shows its place.
+var namedManagers = map[string]int{examples.QueueManager: 1}
+
+// managers maps the names callbacks give managers to managers; "" is the
+// default.
+type managers map[string]jobs.Manager
+
+// backgroundJobs returns the managers of background callbacks: in-process,
+// or with -redis on Redis, with workers in this process too in role all.
+// stop shuts down what it started.
+func backgroundJobs(cfg config, log *slog.Logger) (managers, func(context.Context) error, error) {
 	if cfg.redis.url == "" {
-		in := jobs.NewInProcess(append([]jobs.Option{jobs.Workers(cfg.workers)}, cfg.ops.jobOptions()...)...)
-		return in, in.Shutdown, nil
+		return inProcessJobs(cfg)
 	}
-	opt := cfg.redis.options(cfg, log)
+	ms := managers{}
+	var stops []func(context.Context) error
+	stop := func(ctx context.Context) error {
+		var err error
+		for i := len(stops) - 1; i >= 0; i-- {
+			err = errors.Join(err, stops[i](ctx))
+		}
+		return err
+	}
+	for name, opt := range cfg.redis.queues(cfg, log) {
+		m, stopOne, err := redisJobs(cfg.role, opt)
+		if err != nil {
+			stop(context.Background())
+			return nil, nil, err
+		}
+		ms[name], stops = m, append(stops, stopOne)
+	}
+	ms[examples.Manager] = ms[""]
+	return ms, stop, nil
+}
+
+// inProcessJobs is backgroundJobs without -redis.
+func inProcessJobs(cfg config) (managers, func(context.Context) error, error) {
+	main := jobs.NewInProcess(append([]jobs.Option{jobs.Workers(cfg.workers)}, cfg.ops.jobOptions()...)...)
+	ms := managers{"": main, examples.Manager: main}
+	all := []*jobs.InProcess{main}
+	for name, workers := range namedManagers {
+		m := jobs.NewInProcess(append(cfg.ops.jobOptions(), jobs.Workers(workers))...)
+		ms[name], all = m, append(all, m)
+	}
+	return ms, func(ctx context.Context) error {
+		var err error
+		for _, m := range all {
+			err = errors.Join(err, m.Shutdown(ctx))
+		}
+		return err
+	}, nil
+}
+
+// queues returns the options of the Redis manager of each name: the default
+// on -queue, and each named one on a queue and key prefix of its own,
+// <queue>:<name>, run by every worker process with its own concurrency.
+func (c *redisConfig) queues(cfg config, log *slog.Logger) map[string]jobs.RedisOptions {
+	main := c.options(cfg, log)
+	out := map[string]jobs.RedisOptions{"": main}
+	for name, workers := range namedManagers {
+		opt := main
+		opt.Prefix = c.queue + ":" + name
+		opt.Queue = opt.Prefix
+		opt.Concurrency = workers
+		out[name] = opt
+	}
+	return out
+}
+
+// redisJobs starts the web side of one queue, and in role all a worker of it
+// too.
+func redisJobs(role string, opt jobs.RedisOptions) (jobs.Manager, func(context.Context) error, error) {
 	web, err := jobs.NewRedis(opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	if cfg.role != "all" {
+	if role != "all" {
 		return web, web.Shutdown, nil
 	}
 	w, err := startWorker(opt)
@@ -125,36 +193,53 @@ func startWorker(opt jobs.RedisOptions) (*jobs.Worker, error) {
 	return w, nil
 }
 
-// runWorker is the worker role: no pages and no websocket, only the asynq
-// worker and GET /healthz on -addr (200 while Redis answers), until ctx
-// ends; then running jobs get cfg.grace to finish before they are handed
-// back to the queue.
+// runWorker is the worker role: no pages and no websocket, only an asynq
+// worker per queue (the default one and each named manager's) and GET
+// /healthz on -addr (200 while Redis answers), until ctx ends; then running
+// jobs get cfg.grace to finish before they are handed back to the queue.
 func runWorker(ctx context.Context, cfg config, log *slog.Logger, ready func(*serving)) error {
-	w, err := startWorker(cfg.redis.options(cfg, log))
-	if err != nil {
-		return err
+	var ws []*jobs.Worker
+	for name, opt := range cfg.redis.queues(cfg, log) {
+		w, err := startWorker(opt)
+		if err != nil {
+			shutdownWorkers(context.Background(), ws)
+			return err
+		}
+		log.Info("worker started", "id", w.ID(), "manager", name, "queue", opt.Queue, "concurrency", opt.Concurrency)
+		ws = append(ws, w)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
-		if err := w.Ping(r.Context()); err != nil {
+		if err := ws[0].Ping(r.Context()); err != nil { // they all share one Redis
 			http.Error(rw, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		fmt.Fprintln(rw, "ok", w.ID())
+		fmt.Fprintln(rw, "ok", ws[0].ID())
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		w.Shutdown(context.Background())
+		shutdownWorkers(context.Background(), ws)
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
-	log.Info("worker started", "id", w.ID(), "queue", cfg.redis.queue, "concurrency", cfg.workers)
 	ready(&serving{URL: "http://" + ln.Addr().String() + "/healthz"})
 
 	<-ctx.Done()
 	log.Info("worker shutting down", "grace", cfg.grace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
 	defer cancel()
-	return errors.Join(w.Shutdown(shutdownCtx), hs.Shutdown(context.Background()))
+	return errors.Join(shutdownWorkers(shutdownCtx, ws), hs.Shutdown(context.Background()))
+}
+
+// shutdownWorkers shuts the workers down at once, not one after the other:
+// each stops taking jobs first, so none takes new ones while another drains.
+func shutdownWorkers(ctx context.Context, ws []*jobs.Worker) error {
+	errs := make([]error, len(ws))
+	var wg sync.WaitGroup
+	for i, w := range ws {
+		wg.Go(func() { errs[i] = w.Shutdown(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -44,18 +43,13 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		return err
 	}
 
-	manager, stopJobs, err := backgroundJobs(cfg, log) // in-process, or on Redis: redis.go
+	managers, stopJobs, err := backgroundJobs(cfg, log) // in-process, or on Redis: redis.go
 	if err != nil {
 		return err
 	}
-	oneWorker := jobs.NewInProcess(jobs.Workers(1)) // the queue example's, so that jobs wait
 	metrics := newRegistry()
 	serverCfg := server.Config{
-		Managers: map[string]jobs.Manager{
-			"":                    manager,
-			examples.Manager:      manager,
-			examples.QueueManager: oneWorker,
-		},
+		Managers:     managers,
 		Logger:       log,
 		SessionGrace: cfg.sessionGrace,
 		Secret:       []byte(cfg.secret),
@@ -80,16 +74,14 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	hs := &http.Server{Handler: logRequests(log, secureHeaders(mux)), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	ready(&serving{URL: "http://" + ln.Addr().String(), Callbacks: callbacks, Jobs: inProcess(manager)})
+	ready(&serving{URL: "http://" + ln.Addr().String(), Callbacks: callbacks, Jobs: inProcess(managers[""])})
 
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
-	return shutdown(log, cfg.grace, callbacks, hs, func(ctx context.Context) error {
-		return errors.Join(stopJobs(ctx), oneWorker.Shutdown(ctx))
-	})
+	return shutdown(log, cfg.grace, callbacks, hs, stopJobs)
 }
 
 // pages is go-app's handler: the pages, the PWA files, and /web/ assets.
@@ -108,10 +100,11 @@ func pages(assets *web.Assets) http.Handler {
 		BackgroundColor: "#1f2a44",
 		ThemeColor:      "#1f2a44",
 		Styles:          []string{"/web/app.css"},
-		Scripts:         []string{ui.PlotlyScript},
+		// No Scripts: plotly.js, as large as the app, is loaded by the pages
+		// that draw a chart (ui.Graph), not before every first render.
 		// Every page opens offline, not only "/": go-app's worker serves
-		// what it cached, cache first.
-		CacheableResources: append(examplePaths(), "/web/icons/icon.svg"),
+		// what it cached, cache first, plotly.js included.
+		CacheableResources: append(examplePaths(), "/web/icons/icon.svg", ui.PlotlyScript),
 		Resources:          assets,
 		Version:            assets.Version(),
 		WasmContentLength:  fmt.Sprint(assets.WasmSize()),
