@@ -7,7 +7,9 @@ import (
 )
 
 // PlotlyScript is where the page loads plotly.js from: installed from the npm
-// registry into web/, never fetched from a remote host.
+// registry into web/, never fetched from a remote host. The first Graph a
+// page mounts loads it (see withPlotly), so pages without a chart do not
+// download, parse and run it before their first render.
 const PlotlyScript = "/web/node_modules/plotly.js-dist-min/plotly.min.js"
 
 // GraphElem is a bound Plotly chart, as Dash's dcc.Graph: an outer div that
@@ -27,7 +29,30 @@ func (g *GraphElem) Style(s Style) *GraphElem { g.declare("style", s); return g 
 // OnMount draws the figure and redraws it whenever the store changes it.
 func (g *GraphElem) OnMount(ctx app.Context) {
 	g.watch(ctx, g.plot)
-	g.plot(ctx)
+	withPlotly(ctx, g.plot)
+}
+
+// withPlotly runs draw now if plotly.js is loaded, else once it is: it adds
+// the script to the page unless another Graph has already.
+func withPlotly(ctx app.Context, draw func(app.Context)) {
+	if app.Window().Get("Plotly").Truthy() {
+		draw(ctx)
+		return
+	}
+	doc := app.Window().Get("document")
+	script := doc.Call("querySelector", `script[src="`+PlotlyScript+`"]`)
+	if !script.Truthy() {
+		script = doc.Call("createElement", "script")
+		script.Set("src", PlotlyScript)
+		doc.Get("head").Call("appendChild", script)
+	}
+	var loaded app.Func
+	loaded = app.FuncOf(func(app.Value, []app.Value) any {
+		loaded.Release()
+		ctx.Dispatch(draw)
+		return nil
+	})
+	script.Call("addEventListener", "load", loaded, map[string]any{"once": true})
 }
 
 // Render implements app.Composer.
