@@ -18,13 +18,12 @@ type resultCache struct {
 	cache *ristretto.Cache[string, runtime.Result]
 }
 
-func newResultCache(ttl time.Duration) (*resultCache, error) {
-	cache, err := ristretto.NewCache(&ristretto.Config[string, runtime.Result]{
-		NumCounters:        100_000,
-		MaxCost:            256 << 20, // bytes of result props, roughly
-		BufferItems:        64,
-		IgnoreInternalCost: true,
-	})
+// defaultCacheMaxBytes bounds the CacheBy results an in-process manager
+// keeps, unless CacheBytes says otherwise.
+const defaultCacheMaxBytes = 256 << 20
+
+func newResultCache(ttl time.Duration, maxBytes int64) (*resultCache, error) {
+	cache, err := newCostCache[runtime.Result](maxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: result cache: %w", err)
 	}
@@ -39,10 +38,7 @@ func (c *resultCache) put(key string, res runtime.Result, ttl time.Duration) {
 	if ttl <= 0 {
 		ttl = c.ttl
 	}
-	cost := int64(64)
-	for _, p := range res.Props {
-		cost += int64(len(p.Value))
-	}
+	cost := entryOverhead + resultSize(res)
 	c.cache.SetWithTTL(key, res, cost, ttl)
 	c.cache.Wait() // so that the next identical call hits
 }

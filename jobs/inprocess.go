@@ -20,18 +20,20 @@ import (
 type InProcess struct {
 	cfg config
 
-	mu      sync.Mutex
-	ready   *sync.Cond // signalled when waiting gains a task or the manager closes
-	waiting []*task    // the FIFO queue; a job's index is its position
-	moves   int        // times the queue moved, to pace announcements
-	avgRun  time.Duration
-	tasks   map[ID]*task     // queued and running
-	byKey   map[string]*task // the unfinished job of each supersede key
-	byIdem  map[string]*task // the unfinished job of each session's idempotency key
-	byCache map[string]*task // the unfinished job of each CacheBy key
-	closed  bool
-	results *results     // finished jobs, for pages that re-attach
-	cache   *resultCache // CacheBy results, shared by every session
+	mu       sync.Mutex
+	ready    *sync.Cond // signalled when waiting gains a task or the manager closes
+	waiting  []*task    // the FIFO queue; a job's index is its position
+	busy     int        // workers holding a task; the others take from waiting first
+	watchers int        // waiting tasks whose job shows its place (Job.Queued)
+	moves    int        // times the queue moved, to pace announcements
+	avgRun   time.Duration
+	tasks    map[ID]*task     // queued and running
+	byKey    map[string]*task // the unfinished job of each supersede key
+	byIdem   map[string]*task // the unfinished job of each session's idempotency key
+	byCache  map[string]*task // the unfinished job of each CacheBy key
+	closed   bool
+	results  *results     // finished jobs, for pages that re-attach
+	cache    *resultCache // CacheBy results, shared by every session
 
 	workers sync.WaitGroup
 	started atomic.Int64
@@ -41,7 +43,9 @@ type InProcess struct {
 type Stats struct {
 	Started int64 // handlers started: a deduplicated or re-attached job is not started again
 	Pending int   // jobs queued or running now
-	Queued  int   // jobs in the queue, waiting for a worker: at QueueSize, Submit says ErrBusy
+	// Queued counts the jobs in the queue, those a free worker is about to
+	// take included: Submit says ErrBusy once QueueSize wait beyond those.
+	Queued int
 }
 
 // Stats returns the manager's counters.
@@ -52,18 +56,23 @@ func (m *InProcess) Stats() Stats {
 }
 
 // NewInProcess starts a manager with its workers. The defaults suit sleeping
-// or I/O-bound handlers: 128 workers, a queue of 4096 jobs, and finished
-// results kept 10 minutes for pages that re-attach.
+// or I/O-bound handlers: 128 workers, a queue of 4096 jobs, finished results
+// kept 10 minutes (64 MiB at most) for pages that re-attach, CacheBy results
+// an hour (256 MiB at most), and queue places told at most every 250 ms.
 func NewInProcess(opts ...Option) *InProcess {
-	cfg := config{workers: 128, queueSize: 4096, resultTTL: 10 * time.Minute, cacheTTL: time.Hour}
+	cfg := config{
+		workers: 128, queueSize: 4096,
+		resultTTL: 10 * time.Minute, resultBytes: defaultResultsMaxBytes,
+		cacheTTL: time.Hour, cacheBytes: defaultCacheMaxBytes, placeEvery: 250 * time.Millisecond,
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	res, err := newResults(cfg.resultTTL)
+	res, err := newResults(cfg.resultTTL, cfg.resultBytes)
 	if err != nil {
-		panic(err) // only for a config ristretto rejects, and ours is constant
+		panic(err) // only for a config ristretto rejects, and options keep ours valid
 	}
-	cache, err := newResultCache(cfg.cacheTTL)
+	cache, err := newResultCache(cfg.cacheTTL, cfg.cacheBytes)
 	if err != nil {
 		panic(err)
 	}
@@ -110,7 +119,7 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 			return t.job.ID, nil
 		}
 	}
-	if len(m.waiting) >= m.cfg.queueSize {
+	if m.fullLocked() {
 		return "", ErrBusy
 	}
 	if old := m.byKey[job.Key]; old != nil && job.Key != "" {
@@ -128,9 +137,21 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 		m.byCache[job.CacheKey] = t
 	}
 	m.waiting = append(m.waiting, t)
-	t.queued(len(m.waiting), m.etaLocked(len(m.waiting)))
+	if job.Queued {
+		m.watchers++
+	}
+	t.accepted(len(m.waiting), m.etaLocked(len(m.waiting)))
 	m.ready.Signal()
 	return job.ID, nil
+}
+
+// fullLocked reports whether the queue holds QueueSize jobs beyond those the
+// free workers are about to take. Counting only the jobs that must wait, not
+// those a woken worker has yet to pick up, keeps a burst of calls from being
+// refused while workers sit idle.
+func (m *InProcess) fullLocked() bool {
+	free := m.cfg.workers - m.busy
+	return len(m.waiting) >= m.cfg.queueSize+free
 }
 
 // Attach implements Manager.
@@ -199,25 +220,36 @@ func (m *InProcess) Len() int {
 
 func (m *InProcess) work() {
 	defer m.workers.Done()
+	var done *task
+	var ran time.Duration
 	for {
-		t, ok := m.next()
+		t, ok := m.next(done, ran)
 		if !ok {
 			return
 		}
+		done, ran = t, 0
 		if t.start() {
 			m.started.Add(1)
 			began := time.Now()
 			m.run(t)
-			m.observe(time.Since(began))
+			ran = time.Since(began)
 		}
 	}
 }
 
-// next takes the first waiting task, blocking while there is none; false
-// once the manager is shut down and its queue drained.
-func (m *InProcess) next() (*task, bool) {
+// next hands the worker back (done, the task it held, nil at first; ran, how
+// long its handler ran, 0 if it did not) and takes the first waiting task,
+// blocking while there is none; false once the manager is shut down and its
+// queue drained. One lock for both, as it is taken once per job.
+func (m *InProcess) next(done *task, ran time.Duration) (*task, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if done != nil {
+		m.busy--
+	}
+	if ran > 0 {
+		m.observeLocked(ran)
+	}
 	for len(m.waiting) == 0 {
 		if m.closed {
 			return nil, false
@@ -227,8 +259,17 @@ func (m *InProcess) next() (*task, bool) {
 	t := m.waiting[0]
 	m.waiting[0] = nil
 	m.waiting = m.waiting[1:]
+	m.busy++
+	m.leftQueueLocked(t)
 	m.announceLocked()
 	return t, true
+}
+
+// leftQueueLocked accounts for t leaving the queue.
+func (m *InProcess) leftQueueLocked(t *task) {
+	if t.job.Queued {
+		m.watchers--
+	}
 }
 
 // announceNear is how many places at the head of the queue hear every move;
@@ -237,15 +278,21 @@ func (m *InProcess) next() (*task, bool) {
 // updates a job). Far back, a place a few moves old is accurate enough.
 const announceNear = 100
 
-// announceLocked tells waiting jobs their new positions.
+// announceLocked tells waiting jobs that show their place (Job.Queued) their
+// new positions; each task paces what it sends (task.queued).
 func (m *InProcess) announceLocked() {
 	m.moves++
+	if m.watchers == 0 {
+		return // nobody shows a place: the usual case, and free
+	}
 	upTo := len(m.waiting)
 	if m.moves%announceNear != 0 {
 		upTo = min(upTo, announceNear)
 	}
 	for i, t := range m.waiting[:upTo] {
-		t.queued(i+1, m.etaLocked(i+1))
+		if t.job.Queued {
+			t.queued(i+1, m.etaLocked(i+1), m.cfg.placeEvery)
+		}
 	}
 }
 
@@ -257,11 +304,9 @@ func (m *InProcess) etaLocked(position int) time.Duration {
 	return time.Duration(rounds) * m.avgRun
 }
 
-// observe folds a run time into the average (an exponentially weighted one,
-// so that it follows a changing load).
-func (m *InProcess) observe(d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// observeLocked folds a run time into the average (an exponentially weighted
+// one, so that it follows a changing load).
+func (m *InProcess) observeLocked(d time.Duration) {
 	if m.avgRun == 0 {
 		m.avgRun = d
 		return
@@ -322,6 +367,7 @@ func (m *InProcess) dequeueLocked(t *task) {
 	for i, w := range m.waiting {
 		if w == t {
 			m.waiting = append(m.waiting[:i], m.waiting[i+1:]...)
+			m.leftQueueLocked(t)
 			m.announceLocked()
 			return
 		}

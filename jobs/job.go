@@ -44,7 +44,13 @@ type Job struct {
 	// job is one job: cancelling or superseding it ends it for every session.
 	CacheKey string
 	CacheTTL time.Duration // zero: the manager's default
-	Request  runtime.Request
+	// Queued: the callback shows the job's place in the queue
+	// (runtime.Queued), so the manager tells it each new place as the queue
+	// moves, paced. Every job hears its first place when it is accepted,
+	// which also gives the page its id; others hear no more, which spares a
+	// long queue an update per waiting job at every move.
+	Queued  bool
+	Request runtime.Request
 }
 
 // Errors a manager returns or reports.
@@ -66,11 +72,14 @@ var (
 
 // Options for managers.
 type config struct {
-	workers   int
-	queueSize int
-	timeout   time.Duration
-	resultTTL time.Duration
-	cacheTTL  time.Duration
+	workers     int
+	queueSize   int
+	timeout     time.Duration
+	resultTTL   time.Duration
+	resultBytes int64
+	cacheTTL    time.Duration
+	cacheBytes  int64
+	placeEvery  time.Duration
 }
 
 // Option configures a manager.
@@ -79,16 +88,32 @@ type Option func(*config)
 // Workers sets how many jobs run at once.
 func Workers(n int) Option { return func(c *config) { c.workers = max(1, n) } }
 
-// QueueSize bounds how many jobs may wait; beyond it Submit returns ErrBusy.
+// QueueSize bounds how many jobs may wait for a busy pool; beyond it Submit
+// returns ErrBusy. Jobs that free workers are about to take do not count.
 func QueueSize(n int) Option { return func(c *config) { c.queueSize = max(1, n) } }
+
+// QueuePlaceEvery paces the places in the queue a waiting job hears (see
+// Job.Queued): at most one per d per job, the latest place winning; the first
+// is told at once. Zero or less tells every move.
+func QueuePlaceEvery(d time.Duration) Option { return func(c *config) { c.placeEvery = d } }
 
 // ResultTTL is how long a finished job's result is kept for a page that
 // re-attaches (after a reload or a reconnect) before it is dropped.
 func ResultTTL(d time.Duration) Option { return func(c *config) { c.resultTTL = d } }
 
+// ResultBytes bounds the memory finished results take while kept for
+// re-attach, roughly, in bytes: past it the least used are dropped early. A
+// result dropped before its page has it is not lost: the page's session
+// holds it until it is written (Outbox).
+func ResultBytes(n int64) Option { return func(c *config) { c.resultBytes = max(1<<10, n) } }
+
 // CacheTTL is how long a CacheBy result is kept when its callback sets no
 // Expire.
 func CacheTTL(d time.Duration) Option { return func(c *config) { c.cacheTTL = d } }
+
+// CacheBytes bounds the memory CacheBy results take, roughly, in bytes: past
+// it the least used are dropped early, and their next call runs again.
+func CacheBytes(n int64) Option { return func(c *config) { c.cacheBytes = max(1<<10, n) } }
 
 // DefaultTimeout bounds jobs whose callback declares no Timeout.
 func DefaultTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }

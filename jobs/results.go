@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/dgraph-io/ristretto/v2"
@@ -24,46 +25,115 @@ func (f finished) watchedBy(session string) bool {
 	return false
 }
 
+// size is roughly the bytes the entry holds in memory, as its cost in the
+// cache: ristretto's bookkeeping of an entry, the boxed value and what it
+// points to.
+func (f finished) size() int64 {
+	// A session string is its token, which the session holds too.
+	return entryOverhead + resultSize(f.result) + int64(cap(f.sessions))*stringHeader
+}
+
+// Sizes in memory, on 64-bit platforms, for the cost of cache entries.
+const (
+	stringHeader = 16
+	propHeader   = 2*stringHeader + 24 // protocol.PropValue: two strings and a slice
+	errorSize    = 2 * stringHeader    // protocol.Error
+	// entryOverhead is what an entry of a ristretto cache costs besides its
+	// value: its item in the store (key hashes, the value as an interface,
+	// its expiry), its place in the expiry buckets and the policy's cost
+	// map, with the maps' own overhead, and the boxed value's header. From
+	// the heap of TestResultsEntrySize: 300 to 350 bytes an entry.
+	entryOverhead = 200
+)
+
+// resultSize is roughly the bytes a result holds beyond its own header.
+func resultSize(res runtime.Result) int64 {
+	n := int64(len(res.Status)) + int64(cap(res.Stack)) + int64(cap(res.Props))*propHeader
+	for _, p := range res.Props {
+		n += int64(len(p.ID) + len(p.Prop) + cap(p.Value))
+	}
+	if res.Err != nil {
+		n += errorSize + int64(len(res.Err.Code)+len(res.Err.Message))
+	}
+	return n
+}
+
 // results keeps finished jobs for re-attach, by job id and by idempotency
-// key, for a TTL. It is a cache: under memory pressure ristretto may refuse
-// or evict an entry, and a page re-attaching then hears unknown_job. Delivery
-// itself never depends on it: a live session holds its results in its Outbox
-// until they are written.
+// key, for a TTL, within maxBytes. It is a cache: under memory pressure
+// ristretto may refuse or evict an entry, and a page re-attaching then hears
+// unknown_job. Delivery itself never depends on it: a live session holds its
+// results in its Outbox until they are written, and the server does not ask
+// the manager again for a result its session still holds.
 type results struct {
 	ttl   time.Duration
 	cache *ristretto.Cache[string, any]
+
+	// recent holds what was put since ristretto last applied its buffered
+	// Sets, so that a re-attach right after a job ends finds it without
+	// every put waiting for ristretto's goroutine (under the manager's
+	// lock). Every recentMax puts, a Wait applies them and recent empties.
+	mu     sync.Mutex
+	recent map[string]any
 }
 
-const resultsMaxCost = 64 << 20 // bytes, roughly: entries cost their props' size
+// defaultResultsMaxBytes bounds the finished results an in-process manager
+// keeps, unless ResultBytes says otherwise: about 200,000 small results.
+const defaultResultsMaxBytes = 64 << 20
 
-func newResults(ttl time.Duration) (*results, error) {
-	cache, err := ristretto.NewCache(&ristretto.Config[string, any]{
-		NumCounters:        100_000,
-		MaxCost:            resultsMaxCost,
-		BufferItems:        64,
-		IgnoreInternalCost: true,
-	})
+const recentMax = 256
+
+func newResults(ttl time.Duration, maxBytes int64) (*results, error) {
+	cache, err := newCostCache[any](maxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: results cache: %w", err)
 	}
-	return &results{ttl: ttl, cache: cache}, nil
+	return &results{ttl: ttl, cache: cache, recent: make(map[string]any, recentMax)}, nil
+}
+
+// newCostCache returns a ristretto cache holding at most maxBytes of
+// entries, by the cost its callers give them.
+func newCostCache[V any](maxBytes int64) (*ristretto.Cache[string, V], error) {
+	return ristretto.NewCache(&ristretto.Config[string, V]{
+		// Ten counters per entry that fits, as ristretto advises; entries
+		// take a few hundred bytes at least.
+		NumCounters:        max(1000, maxBytes/entryOverhead*10),
+		MaxCost:            maxBytes,
+		BufferItems:        64,
+		IgnoreInternalCost: true, // entryOverhead counts it
+	})
 }
 
 func (r *results) put(id ID, f finished, idemKey string) {
-	cost := int64(64)
-	for _, p := range f.result.Props {
-		cost += int64(len(p.Value))
-	}
-	r.cache.SetWithTTL("job:"+string(id), f, cost, r.ttl)
+	r.set("job:"+string(id), f, f.size())
 	if idemKey != "" {
-		r.cache.SetWithTTL("idem:"+idemKey, id, int64(len(idemKey)), r.ttl)
+		// The key is hashed, not kept; the value is the boxed id.
+		r.set("idem:"+idemKey, id, entryOverhead+stringHeader+int64(len(id)))
 	}
-	// Set is buffered; wait so that a re-attach right after sees the entry.
-	r.cache.Wait()
+}
+
+func (r *results) set(key string, v any, cost int64) {
+	r.cache.SetWithTTL(key, v, cost, r.ttl)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.recent[key] = v
+	if len(r.recent) >= recentMax {
+		r.cache.Wait() // every Set above is applied, or refused
+		clear(r.recent)
+	}
+}
+
+func (r *results) get(key string) (any, bool) {
+	r.mu.Lock()
+	v, ok := r.recent[key]
+	r.mu.Unlock()
+	if ok {
+		return v, true
+	}
+	return r.cache.Get(key)
 }
 
 func (r *results) job(id ID) (finished, bool) {
-	v, ok := r.cache.Get("job:" + string(id))
+	v, ok := r.get("job:" + string(id))
 	if !ok {
 		return finished{}, false
 	}
@@ -72,7 +142,7 @@ func (r *results) job(id ID) (finished, bool) {
 }
 
 func (r *results) idem(key string) (ID, bool) {
-	v, ok := r.cache.Get("idem:" + key)
+	v, ok := r.get("idem:" + key)
 	if !ok {
 		return "", false
 	}

@@ -32,17 +32,68 @@ type task struct {
 	position int                  // in the queue, from 1, while queued
 	eta      time.Duration        // estimated wait before it starts, while queued
 	progress []protocol.PropValue // latest value of each progress prop, for re-attach
+
+	// The place last told, when, and the timer that tells a newer one once
+	// the pace allows: see queued.
+	toldPosition int
+	toldETA      time.Duration
+	toldAt       time.Time
+	placeTimer   *time.Timer
 }
 
-// queued tells the task's watchers its position in the queue.
-func (t *task) queued(position int, eta time.Duration) {
+// accepted delivers the job's first event, Queued with its first place:
+// every job gets it, at once, and the page learns the job's id from it.
+func (t *task) accepted(position int, eta time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.position, t.eta = position, eta
+	t.tellPlaceLocked()
+}
+
+// queued records the task's new place in the queue and tells its watchers,
+// at most once per every: a place that changes sooner is told when the time
+// is up, the latest one then, so a page hears a moving queue a few times a
+// second rather than at every move.
+func (t *task) queued(position int, eta, every time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.state != taskQueued || (t.position == position && t.eta == eta) {
 		return
 	}
 	t.position, t.eta = position, eta
-	t.deliver(Event{Job: t.job.ID, Kind: Queued, Position: position, ETA: eta})
+	if t.placeTimer != nil {
+		return // already due: it will tell this place
+	}
+	wait := every - time.Since(t.toldAt)
+	if wait <= 0 {
+		t.tellPlaceLocked()
+		return
+	}
+	t.placeTimer = time.AfterFunc(wait, t.placeDue)
+}
+
+// placeDue tells the place a paced update held back, unless the job has left
+// the queue since or the place is the one last told.
+func (t *task) placeDue() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.placeTimer = nil
+	if t.state == taskQueued && (t.position != t.toldPosition || t.eta != t.toldETA) {
+		t.tellPlaceLocked()
+	}
+}
+
+func (t *task) tellPlaceLocked() {
+	t.toldPosition, t.toldETA, t.toldAt = t.position, t.eta, time.Now()
+	t.deliver(Event{Job: t.job.ID, Kind: Queued, Position: t.position, ETA: t.eta})
+}
+
+// leaveQueueLocked stops a pending place update: the job runs or ended.
+func (t *task) leaveQueueLocked() {
+	if t.placeTimer != nil {
+		t.placeTimer.Stop()
+		t.placeTimer = nil
+	}
 }
 
 func newTask(job Job, sink Sink) *task {
@@ -83,6 +134,7 @@ func (t *task) start() bool {
 	if t.state != taskQueued {
 		return false
 	}
+	t.leaveQueueLocked()
 	t.state = taskRunning
 	t.deliver(Event{Job: t.job.ID, Kind: Started})
 	return true
@@ -95,6 +147,7 @@ func (t *task) finish(res runtime.Result, cause error) bool {
 	if t.state == taskFinished {
 		return false
 	}
+	t.leaveQueueLocked()
 	t.state = taskFinished
 	if cause != nil {
 		t.cancel(cause)
