@@ -8,9 +8,11 @@ import (
 // complaints rate-limits the warnings that clients cause (bad messages,
 // refused cancels, unknown callbacks), so that a hostile client cannot flood
 // the logs; the metrics still count every one. A token bucket: a burst of
-// complaintBurst lines, then complaintRate a second; the next line logged
-// says how many were left out.
+// burst lines, then rate a second (complaintBurst and complaintRate when
+// zero); the next line logged says how many were left out.
 type complaints struct {
+	burst, rate float64
+
 	mu         sync.Mutex
 	tokens     float64
 	last       time.Time
@@ -22,15 +24,24 @@ const (
 	complaintRate  = 10 // per second
 )
 
+// queueFullLog paces the "job queue full" line: a full queue refuses calls
+// by the thousand in a burst, each counted in the metrics, and one line a
+// second says as much without burying the other warnings.
+func queueFullLog() complaints { return complaints{burst: 1, rate: 1} }
+
 // allow reports whether a warning may be logged now and how many were left
 // out since the last one that was.
 func (q *complaints) allow(now time.Time) (ok bool, suppressed int) {
+	burst, rate := q.burst, q.rate
+	if burst == 0 {
+		burst, rate = complaintBurst, complaintRate
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.last.IsZero() {
-		q.tokens = complaintBurst
+		q.tokens = burst
 	} else {
-		q.tokens = min(complaintBurst, q.tokens+now.Sub(q.last).Seconds()*complaintRate)
+		q.tokens = min(burst, q.tokens+now.Sub(q.last).Seconds()*rate)
 	}
 	q.last = now
 	if q.tokens < 1 {
@@ -44,7 +55,12 @@ func (q *complaints) allow(now time.Time) (ok bool, suppressed int) {
 
 // warn logs a warning a client caused, within the rate limit.
 func (s *Server) warn(msg string, attrs ...any) {
-	ok, suppressed := s.complaints.allow(time.Now())
+	s.warnWithin(&s.complaints, msg, attrs...)
+}
+
+// warnWithin logs a warning within q's rate limit.
+func (s *Server) warnWithin(q *complaints, msg string, attrs ...any) {
+	ok, suppressed := q.allow(time.Now())
 	if !ok {
 		return
 	}

@@ -22,6 +22,7 @@ const (
 type conn struct {
 	srv    *Server
 	ws     *websocket.Conn
+	nc     *corkedConn // the socket under ws, to batch the writer's frames
 	remote string
 	sess   *session
 
@@ -33,8 +34,8 @@ type conn struct {
 	finishOnce sync.Once
 }
 
-func newConn(srv *Server, ws *websocket.Conn, remote string) *conn {
-	return &conn{srv: srv, ws: ws, remote: remote, done: make(chan struct{}), finishing: make(chan struct{})}
+func newConn(srv *Server, ws *websocket.Conn, nc *corkedConn, remote string) *conn {
+	return &conn{srv: srv, ws: ws, nc: nc, remote: remote, done: make(chan struct{}), finishing: make(chan struct{})}
 }
 
 func (c *conn) serve() {
@@ -152,22 +153,51 @@ func (c *conn) writeLoop() {
 			}
 		}
 		msgs := c.sess.take(c)
-		for i, m := range msgs {
-			if err := c.write(m); err != nil {
-				c.sess.giveBack(msgs[i:])
-				select {
-				case <-c.done: // closed on purpose (replaced, dropped, shut down)
-				default:
-					c.srv.metrics.dropped(dropWrite)
-				}
-				c.close("")
-				return
+		if err := c.writeBatch(msgs); err != nil {
+			select {
+			case <-c.done: // closed on purpose (replaced, dropped, shut down)
+			default:
+				c.srv.metrics.dropped(dropWrite)
 			}
+			c.close("")
+			return
+		}
+		for _, m := range msgs {
 			if m.Type == protocol.TypeProgress {
 				lastProgress = time.Now()
+				break
 			}
 		}
 	}
+}
+
+// writeBatch writes msgs with one system call (several for a batch past
+// corkLimit). When a write fails, the whole batch goes back to the session:
+// which of its frames reached the client is unknown, and the client takes
+// a message twice better than not at all (a repeated result or progress is
+// stale by then, and ignored).
+func (c *conn) writeBatch(msgs []protocol.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	c.nc.cork()
+	var err error
+	for _, m := range msgs {
+		if err = c.writeFrame(m); err != nil {
+			break
+		}
+	}
+	if uerr := c.nc.uncork(); err == nil {
+		err = uerr
+	}
+	if err != nil {
+		c.sess.giveBack(msgs)
+		return err
+	}
+	for _, m := range msgs {
+		c.srv.metrics.written(c.sess, m)
+	}
+	return nil
 }
 
 // pace holds back a progress-only batch until ProgressInterval has passed
@@ -199,7 +229,18 @@ func (c *conn) hasDirect() bool {
 	return len(c.sess.direct) > 0
 }
 
+// write writes one message on its own.
 func (c *conn) write(m protocol.Message) error {
+	if err := c.writeFrame(m); err != nil {
+		return err
+	}
+	c.srv.metrics.written(c.sess, m)
+	return nil
+}
+
+// writeFrame hands one message to the websocket, which writes it, or holds
+// it while the socket is corked.
+func (c *conn) writeFrame(m protocol.Message) error {
 	data, err := protocol.Encode(m)
 	if err != nil {
 		// A value that does not encode must not leave its call unanswered.
@@ -213,11 +254,7 @@ func (c *conn) write(m protocol.Message) error {
 		}
 	}
 	c.ws.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
-		return err
-	}
-	c.srv.metrics.written(c.sess, m)
-	return nil
+	return c.ws.WriteMessage(websocket.TextMessage, data)
 }
 
 // close ends the connection; reason, when given, goes to the client in the
@@ -229,7 +266,9 @@ func (c *conn) close(reason string) {
 func (c *conn) closeWith(code int, reason string) {
 	c.closeOnce.Do(func() {
 		close(c.done)
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-		c.ws.Close() // unblocks the reader
+		deadline := time.Now().Add(time.Second)
+		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), deadline)
+		c.nc.flushFor(deadline) // the close frame, if a batch corked it
+		c.ws.Close()            // unblocks the reader
 	})
 }

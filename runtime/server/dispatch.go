@@ -91,7 +91,9 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 		Key:         sess.token + "\x00" + cb.ID() + "\x00" + protocol.JoinIDs(req.Outputs),
 		Idempotency: key,
 		CacheKey:    cb.CacheKey(req),
-		Request:     req,
+		// Only a callback that shows its place hears it change.
+		Queued:  cb.Spec().Queued != nil,
+		Request: req,
 	}
 	if c := cb.Spec().Cache; c != nil {
 		job.CacheTTL = c.Expire
@@ -107,7 +109,7 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 // re-attach replays events of a job submitted earlier.
 func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 	return jobs.SinkFunc(func(e jobs.Event) {
-		sess.track(e.Job, ref)
+		sess.track(e.Job, ref, e.Kind == jobs.Finished)
 		sess.load.jobEvent(e, ref.callback)
 		s.metrics.jobEvent(sess, ref, e)
 		if e.Kind == jobs.Finished {
@@ -135,6 +137,12 @@ func (s *Server) reattach(sess *session, refs []protocol.JobRef) {
 			continue
 		}
 		ref := jobRef{req: r.Req, callback: r.Callback, manager: manager}
+		if sess.holdsResult(jobs.ID(r.Job)) {
+			// Its result waits here, to be written: asking the manager
+			// again could only bring it twice, or, were it no longer kept
+			// there, an unknown_job ahead of it.
+			continue
+		}
 		if err := manager.Attach(context.Background(), jobs.ID(r.Job), sess.token, s.sink(sess, ref)); err != nil {
 			s.log.Warn("re-attach refused", "session", sess.short(), "job", r.Job, "err", err)
 			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{

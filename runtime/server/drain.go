@@ -92,12 +92,9 @@ func (c *conn) flushAndClose() {
 		if len(msgs) == 0 {
 			break
 		}
-		for i, m := range msgs {
-			if err := c.write(m); err != nil {
-				c.sess.giveBack(msgs[i:])
-				c.close("")
-				return
-			}
+		if err := c.writeBatch(msgs); err != nil {
+			c.close("")
+			return
 		}
 	}
 	c.closeWith(websocket.CloseServiceRestart, "server restarting; reconnect")

@@ -156,7 +156,7 @@ func (s *Server) submitFailed(sess *session, req uint64, callback string, err er
 	case errors.Is(err, jobs.ErrBusy):
 		perr.Code, perr.Message = protocol.CodeBusy, fmt.Sprintf("callback %s could not start: %v; try again later", callback, err)
 		s.metrics.refusal(refusedQueueFull)
-		s.warn("job queue full", "session", sess.short(), "callback", callback)
+		s.warnWithin(&s.queueFull, "job queue full", "session", sess.short(), "callback", callback)
 	default:
 		s.log.Error("submit failed", "session", sess.short(), "callback", callback, "err", err)
 	}

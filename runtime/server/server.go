@@ -74,6 +74,7 @@ type Server struct {
 	origins    origins
 	metrics    *metrics
 	complaints complaints
+	queueFull  complaints // its own pace: see queueFullLog
 	draining   atomic.Bool
 	ordinary   atomic.Int64 // ordinary callbacks running or waiting, for the drain
 }
@@ -99,7 +100,7 @@ func New(cfg Config) *Server {
 	if err != nil {
 		panic("longcall/server: Config.AllowedOrigins: " + err.Error())
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins}
+	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, queueFull: queueFullLog()}
 	s.upgrader = websocket.Upgrader{
 		CheckOrigin:       s.checkOrigin,
 		EnableCompression: false, // small JSON frames; compression costs more than it saves
@@ -119,14 +120,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.refuseWhileDraining(w, r) {
 		return
 	}
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	cw := &corkingWriter{ResponseWriter: w}
+	ws, err := s.upgrader.Upgrade(cw, r, nil)
 	if err != nil {
 		s.warn("websocket upgrade refused", "remote", r.RemoteAddr, "origin", clip(r.Header.Get("Origin")), "err", err)
 		return // the upgrader has answered with an HTTP error
 	}
 	s.metrics.connOpened()
 	defer s.metrics.connClosed()
-	c := newConn(s, ws, r.RemoteAddr) // reads within ReadLimit itself: see conn.read
+	c := newConn(s, ws, cw.conn, r.RemoteAddr) // reads within ReadLimit itself: see conn.read
 	c.serve()
 }
 

@@ -35,6 +35,7 @@ type jobRef struct {
 	req      uint64
 	callback string
 	manager  jobs.Manager
+	ended    bool // its Finished event waits in the outbox
 }
 
 func newSession(token string, lim limits) *session {
@@ -105,10 +106,21 @@ func (s *session) giveBack(msgs []protocol.Message) {
 	}
 }
 
-func (s *session) track(id jobs.ID, ref jobRef) {
+// track records that the session follows job id, and whether the event
+// just delivered was its Finished one.
+func (s *session) track(id jobs.ID, ref jobRef, ended bool) {
+	ref.ended = ended
 	s.mu.Lock()
 	s.jobs[id] = ref
 	s.mu.Unlock()
+}
+
+// holdsResult reports whether the session holds job id's result, not yet
+// written.
+func (s *session) holdsResult(id jobs.ID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.jobs[id].ended
 }
 
 func (s *session) job(id jobs.ID) (jobRef, bool) {
