@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // A web process tells its pages where their queued jobs stand. The queue
@@ -14,12 +15,17 @@ import (
 // jobs its own pages watch. As InProcess does, those at the head (see
 // track), and any whose place is not known yet, hear every move and the
 // rest every announceNear-th, so a move costs O(1) however long the queue.
-// One round runs at a time; moves heard meanwhile are answered by the next
-// round, so a fast queue costs at most one call in flight.
+// One round runs at a time, and at most one every placesInterval; moves
+// heard meanwhile are answered by the next round, so a fast queue costs a web
+// process at most one call per interval.
 
 // placesBatch bounds the ids of one places call, so that no script holds
 // Redis for long.
 const placesBatch = 1000
+
+// placesInterval paces the rounds: places are read by people, and a queue
+// moving a thousand times a second would otherwise cost as many calls.
+const placesInterval = 20 * time.Millisecond
 
 // placer is a web process's teller of places.
 type placer struct {
@@ -68,15 +74,23 @@ func (p *placer) wake() {
 	}
 }
 
-// run answers wake-ups until close.
+// run answers wake-ups until close, a round at most every placesInterval.
 func (p *placer) run() {
 	defer close(p.done)
+	pace := time.NewTimer(0)
+	defer pace.Stop()
 	for {
+		select {
+		case <-p.stop:
+			return
+		case <-pace.C:
+		}
 		select {
 		case <-p.stop:
 			return
 		case <-p.wakeup:
 			p.round()
+			pace.Reset(placesInterval)
 		}
 	}
 }
