@@ -94,9 +94,12 @@ func newResults(ttl time.Duration, maxBytes int64) (*results, error) {
 // entries, by the cost its callers give them.
 func newCostCache[V any](maxBytes int64) (*ristretto.Cache[string, V], error) {
 	return ristretto.NewCache(&ristretto.Config[string, V]{
-		// Ten counters per entry that fits, as ristretto advises; entries
-		// take a few hundred bytes at least.
-		NumCounters:        max(1000, maxBytes/entryOverhead*10),
+		// A counter per KiB: about one per entry that fits. Ristretto
+		// advises ten, for the hit ratio of its admission by frequency, but
+		// each costs 2 to 3 bytes up front (64 MiB of small results would
+		// take 8 MB of counters), and finished results are looked up by id
+		// once or never: frequency tells little about them.
+		NumCounters:        max(100_000, maxBytes>>10),
 		MaxCost:            maxBytes,
 		BufferItems:        64,
 		IgnoreInternalCost: true, // entryOverhead counts it
