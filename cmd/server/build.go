@@ -9,16 +9,22 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/longcall/longcall/web"
 )
 
 // buildAssets prepares web/ in a checkout: the WebAssembly app, built with
-// the Go toolchain (its cache makes an unchanged build take a second), and
-// the npm libraries from the lockfile when they are missing.
+// the Go toolchain (its cache makes an unchanged build take a second), the
+// npm libraries from the lockfile when they are missing, and the gzip and
+// brotli of both, made again only when they changed.
 func buildAssets(ctx context.Context, root string) error {
 	if err := buildWasm(ctx, root); err != nil {
 		return err
 	}
-	return installNpm(ctx, root)
+	if err := installNpm(ctx, root); err != nil {
+		return err
+	}
+	return web.Precompress(filepath.Join(root, "web"), web.Develop)
 }
 
 func buildWasm(ctx context.Context, root string) error {
