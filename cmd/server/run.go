@@ -84,9 +84,10 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	return shutdown(log, cfg.grace, callbacks, hs, stopJobs)
 }
 
-// pages is go-app's handler: the pages, the PWA files, and /web/ assets.
+// pages is go-app's handler: the pages, the PWA files, and /web/ assets;
+// its app.js registers the service worker after the first render.
 func pages(assets *web.Assets) http.Handler {
-	return &app.Handler{
+	return web.RenderFirst(&app.Handler{
 		Name:        "longcall",
 		ShortName:   "longcall",
 		Title:       "longcall — background callbacks for Go dashboards",
@@ -108,7 +109,7 @@ func pages(assets *web.Assets) http.Handler {
 		Resources:          assets,
 		Version:            assets.Version(),
 		WasmContentLength:  fmt.Sprint(assets.WasmSize()),
-	}
+	})
 }
 
 func examplePaths() []string {
