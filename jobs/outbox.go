@@ -4,11 +4,15 @@ import "sync"
 
 // Outbox is a Sink that holds a subscriber's events until they are taken for
 // delivery. Progress is coalesced per prop, latest value wins, so a slow
-// reader gets fewer, newer values rather than a growing backlog; every other
-// event (started, set_props, finished) is kept, in order.
+// reader gets fewer, newer values rather than a growing backlog. A job's
+// state (queued, started, finished) replaces a state of the job still
+// waiting: a page needs a job's id and its latest state, not each step, and
+// a job that ends before its page hears it started costs one message, not
+// three. Every other event (set_props, finished after anything else) is
+// kept, in order.
 //
-// Coalescing never reorders: a progress event merges into the job's pending
-// progress only while nothing else of that job has been queued behind it.
+// Coalescing never reorders a job's events: an event merges into or replaces
+// only the job's last pending event.
 type Outbox struct {
 	mu      sync.Mutex
 	events  []Event
@@ -30,9 +34,9 @@ func NewOutbox(opts ...OutboxOption) *Outbox {
 // Deliver implements Sink.
 func (o *Outbox) Deliver(e Event) {
 	o.mu.Lock()
-	if e.Kind == Queued {
-		// A newer place in the queue replaces one not yet delivered.
-		if i, ok := o.last[e.Job]; ok && o.events[i].Kind == Queued {
+	if isState(e.Kind) || e.Kind == Finished {
+		// A newer state replaces one not yet delivered (both are urgent).
+		if i, ok := o.last[e.Job]; ok && isState(o.events[i].Kind) {
 			o.events[i] = e
 			o.mu.Unlock()
 			return
@@ -103,6 +107,9 @@ func (o *Outbox) Len() int {
 	defer o.mu.Unlock()
 	return len(o.events)
 }
+
+// isState reports whether events of kind k only say where a job is.
+func isState(k Kind) bool { return k == Queued || k == Started }
 
 func (o *Outbox) signal() {
 	select {

@@ -102,16 +102,15 @@ func TestOutboxProgressNotMergedAcrossOtherEvents(t *testing.T) {
 		`A:started[]; A:progress[bar.value=2]; A:set_props[side.children="x"]; A:progress[bar.value=4]; A:finished[]; A:progress[bar.value=5]`)
 }
 
-func TestOutboxNonProgressNeverCoalesced(t *testing.T) {
+func TestOutboxSetPropsAndResultsNeverCoalesced(t *testing.T) {
 	o := jobs.NewOutbox()
 	o.Deliver(setProps("A", pv("side", "children", `"1"`)))
 	o.Deliver(setProps("A", pv("side", "children", `"2"`)))
-	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Started})
 	o.Deliver(finished("A"))
 	o.Deliver(finished("A"))
 	got := o.Take()
-	wantEvents(t, got, `A:set_props[side.children="1"]; A:set_props[side.children="2"]; A:started[]; A:finished[]; A:finished[]`)
-	for _, i := range []int{3, 4} {
+	wantEvents(t, got, `A:set_props[side.children="1"]; A:set_props[side.children="2"]; A:finished[]; A:finished[]`)
+	for _, i := range []int{2, 3} {
 		if i < len(got) && got[i].Result == nil {
 			t.Errorf("event %d lost its Result", i)
 		}
@@ -119,20 +118,46 @@ func TestOutboxNonProgressNeverCoalesced(t *testing.T) {
 }
 
 // A job's place in the queue is like progress: a newer one replaces one not
-// yet delivered, and never jumps another event of the job.
+// yet delivered, and never jumps another event of the job. So does any newer
+// state: a job that started before its place was written is just running.
 func TestOutboxQueuedPlacesCoalesce(t *testing.T) {
 	o := jobs.NewOutbox()
 	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued, Position: 3})
 	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued, Position: 2})
 	o.Deliver(jobs.Event{Job: "B", Kind: jobs.Queued, Position: 4})
 	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued, Position: 1})
-	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Started})
 	o.Deliver(jobs.Event{Job: "B", Kind: jobs.Queued, Position: 3})
 	got := o.Take()
-	wantEvents(t, got, `A:queued[]; B:queued[]; A:started[]`)
+	wantEvents(t, got, `A:queued[]; B:queued[]`)
 	if got[0].Position != 1 || got[1].Position != 3 {
 		t.Fatalf("positions %d and %d, want the latest: 1 and 3", got[0].Position, got[1].Position)
 	}
+}
+
+// A job's newer state replaces a state still waiting, so a job that ends
+// before its page heard it queued is one message, its result; a state never
+// replaces anything else, so nothing of the job is reordered or lost.
+func TestOutboxALaterStateReplacesAWaitingOne(t *testing.T) {
+	o := jobs.NewOutbox()
+	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Queued, Position: 1})
+	o.Deliver(jobs.Event{Job: "B", Kind: jobs.Queued, Position: 2})
+	o.Deliver(jobs.Event{Job: "A", Kind: jobs.Started})
+	o.Deliver(finished("A"))
+	o.Deliver(jobs.Event{Job: "B", Kind: jobs.Started})
+	o.Deliver(progress("B", pv("bar", "value", "1")))
+	o.Deliver(finished("B"))
+	got := o.Take()
+	wantEvents(t, got, `A:finished[]; B:started[]; B:progress[bar.value=1]; B:finished[]`)
+	if got[0].Result == nil {
+		t.Error("the result that replaced the job's states lost its Result")
+	}
+	if o.Urgent() {
+		t.Error("urgent after everything was taken")
+	}
+	// Redis may hand a started job back to the queue: the latest state wins.
+	o.Deliver(jobs.Event{Job: "C", Kind: jobs.Started})
+	o.Deliver(jobs.Event{Job: "C", Kind: jobs.Queued, Position: 1})
+	wantEvents(t, o.Take(), `C:queued[]`)
 }
 
 func TestOutboxProgressOfDifferentJobsNotMerged(t *testing.T) {

@@ -133,7 +133,10 @@ func (s *session) observeResult(r *jobRun, m protocol.Message, now time.Time) {
 		return
 	}
 	if !r.started {
-		s.rec.fail("result before the job's running message")
+		// The job ended before its running message was written, and the
+		// server sent its result alone: the page heard it had started now.
+		r.started = true
+		s.rec.triggerToStart.record(now.Sub(r.triggered))
 	}
 	var res examples.LoadResult
 	if !decodeProp(m.Props, examples.LoadResultProp.PropID(), &res) {

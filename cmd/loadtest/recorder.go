@@ -13,7 +13,7 @@ import (
 // connections' reader goroutines, concurrently: counters are atomic, and only
 // errors, which are rare, take a lock.
 type recorder struct {
-	triggerToStart  histogram // call sent → job "running" received
+	triggerToStart  histogram // call sent → job "running" received (or the result, when it came alone)
 	progress        histogram // handler's report → progress received
 	endToResult     histogram // handler's return → result received
 	triggerToResult histogram // call sent → result received
