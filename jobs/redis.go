@@ -96,7 +96,7 @@ func (m *Redis) Submit(ctx context.Context, job Job, sink Sink) (ID, error) {
 		}
 		return "", err
 	}
-	m.feeds.startNew(ctx, f, 1, out.place, seen)
+	m.feeds.startNew(ctx, f, 1, queuedAt{place: out.place, shows: job.Queued, seen: seen})
 	return job.ID, nil
 }
 

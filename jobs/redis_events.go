@@ -42,10 +42,14 @@ type feed struct {
 	held []frame // frames that arrived before the feed started
 	done bool
 
-	// Where the job waits, as far as this feed has told: the placer's.
-	waiting bool
-	place   place
-	placed  uint64 // the placer round the place is as fresh as
+	// Where the job waits: the placer's (redis_placer.go).
+	waiting    bool
+	shows      bool   // the page shows the job's place: it hears it move
+	place      place  // the latest known
+	placed     uint64 // the placer round the place is as fresh as
+	told       place  // the place last delivered, and when
+	toldAt     time.Time
+	placeTimer *time.Timer // delivers a place held back by the pace
 }
 
 func newFeeds(s *store, log *slog.Logger) *feeds {
@@ -85,15 +89,14 @@ func (fs *feeds) close(f *feed) {
 	}
 }
 
-// startNew starts the feed of a job just submitted, waiting at pl. Its
-// first event, Queued, is not published (no other process can watch the job
-// yet): the submitter delivers it here, before Submit returns, as InProcess
-// does. seen is the placer's moves heard before the submission.
-func (fs *feeds) startNew(ctx context.Context, f *feed, gen int64, pl place, seen uint64) {
+// startNew starts the feed of a job just submitted, waiting where q says.
+// Its first event, Queued, is not published (no other process can watch the
+// job yet): the submitter delivers it here, before Submit returns, as
+// InProcess does.
+func (fs *feeds) startNew(ctx context.Context, f *feed, gen int64, q queuedAt) {
 	f.mu.Lock()
 	f.gen, f.next = gen, 2
-	f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: pl.position, ETA: pl.eta})
-	fs.places.waitLocked(f, pl, seen)
+	fs.places.acceptedLocked(f, q)
 	fs.release(ctx, f)
 }
 
@@ -105,8 +108,7 @@ func (fs *feeds) replay(ctx context.Context, f *feed, snap snapshot, seen uint64
 	f.gen, f.next = snap.gen, snap.seq+1
 	switch snap.state {
 	case "queued":
-		f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: snap.place.position, ETA: snap.place.eta})
-		fs.places.waitLocked(f, snap.place, seen)
+		fs.places.acceptedLocked(f, queuedAt{place: snap.place, shows: snap.shows, seen: seen})
 	case "running":
 		f.sink.Deliver(Event{Job: f.job, Kind: Queued})
 		f.sink.Deliver(Event{Job: f.job, Kind: Started})

@@ -134,7 +134,7 @@ func TestFeedFillsGapsFromTheStreamAndDropsDuplicates(t *testing.T) {
 	fs := newFeeds(s, s.opt.Logger)
 	got := &sinkLog{}
 	f := fs.open(job.ID, hashed(job.Session), got)
-	fs.startNew(context.Background(), f, 1, place{position: 1}, 0)
+	fs.startNew(context.Background(), f, 1, queuedAt{place: place{position: 1}})
 
 	fs.dispatch(context.Background(), frames(t, s, job.ID)[3]) // 1 and 2 were missed
 	wantKinds(t, got.kinds(), Queued, Started, Progress)

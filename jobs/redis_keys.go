@@ -20,6 +20,9 @@ import (
 //	<p>:waiting              zset: queued job ids, scored by ticket: the queue
 //	                         in order, a job's rank its place (redis_places.go)
 //	<p>:tickets              counter: the last ticket given
+//	<p>:showing              zset: those of the waiting jobs that show their
+//	                         place (Job.Queued); empty, the queue's moves go
+//	                         unannounced
 //	<p>:workers              zset: "<concurrency> <worker id>" of live workers,
 //	                         scored by when they lapse (ms)
 //	<p>:runtime              string: running average of run times (µs)
@@ -34,7 +37,8 @@ import (
 // The job hash holds: cb (callback id), req (the request, JSON), state
 // (queued, running, finished), seq (last event number), run (the asynq task
 // generation: 1, then one more per hand-over or re-run), lost (re-runs after a
-// lost worker so far), retries (re-runs allowed), worker, began (when the
+// lost worker so far), retries (re-runs allowed), shows ('1' when the page
+// shows the job's place in the queue), worker, began (when the
 // run started, "<s> <µs>" of Redis's clock), progress (latest value of each
 // progress prop, JSON), result (the Finished event, JSON), cache and cttl
 // (CacheBy key and TTL), and o:<sess> for every session that may watch the
@@ -62,7 +66,7 @@ local function jobKey(id) return P .. ':job:' .. id end
 local function logKey(id) return P .. ':log:' .. id end
 local LEASES = P .. ':leases'
 local EVENTS = P .. ':events'
-local WAITING, TICKETS = P .. ':waiting', P .. ':tickets'
+local WAITING, TICKETS, SHOWING = P .. ':waiting', P .. ':tickets', P .. ':showing'
 local WORKERS, RUNTIME = P .. ':workers', P .. ':runtime'
 `
 

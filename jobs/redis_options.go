@@ -60,6 +60,12 @@ type RedisOptions struct {
 	// Worker side only.
 	ProgressInterval time.Duration
 
+	// QueuePlaceEvery paces the places in the queue a waiting job hears when
+	// its page shows them (Job.Queued): at most one per QueuePlaceEvery per
+	// job, the latest winning (250 ms; less than zero: every move). Web side
+	// only.
+	QueuePlaceEvery time.Duration
+
 	// Logger receives the manager's and asynq's logs (slog.Default()).
 	Logger *slog.Logger
 }
@@ -81,6 +87,9 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 	o.Lease = orDuration(o.Lease, 5*time.Second)
 	o.PollInterval = orDuration(o.PollInterval, 5*time.Millisecond)
 	o.ProgressInterval = orDuration(o.ProgressInterval, 10*time.Millisecond)
+	if o.QueuePlaceEvery == 0 {
+		o.QueuePlaceEvery = 250 * time.Millisecond
+	}
 	switch {
 	case o.Retries == 0:
 		o.Retries = 1

@@ -8,16 +8,20 @@ import (
 	"time"
 )
 
-// A web process tells its pages where their queued jobs stand. The queue
-// moves when a job leaves it (starts, or ends while waiting): the script
-// that takes it out publishes "moved" on the events channel, and each web
-// process then asks Redis, in one script call, the places of the waiting
-// jobs its own pages watch. As InProcess does, those at the head (see
-// track), and any whose place is not known yet, hear every move and the
-// rest every announceNear-th, so a move costs O(1) however long the queue.
-// One round runs at a time, and at most one every placesInterval; moves
-// heard meanwhile are answered by the next round, so a fast queue costs a web
-// process at most one call per interval.
+// A web process tells its pages where their queued jobs stand, as InProcess
+// does: every job hears its first place when it is accepted (the submit or
+// attach script reads it), and a job whose page shows its place
+// (Job.Queued) hears it change as the queue moves, at most once per
+// QueuePlaceEvery. The queue moves when a job leaves it (starts, or ends
+// while waiting): if any waiting job shows its place, the script that takes
+// it out publishes "moved" on the events channel, and each web process then
+// asks Redis, in one script call, the places of the waiting jobs its own
+// pages show. Those at the head (see track), and any whose place is not
+// known yet, are asked at every move and the rest every announceNear-th, so
+// a move costs O(1) however long the queue. One round runs at a time, and
+// at most one every placesInterval; moves heard meanwhile are answered by
+// the next round, so a fast queue costs a web process at most one call per
+// interval.
 
 // placesBatch bounds the ids of one places call, so that no script holds
 // Redis for long.
@@ -146,6 +150,51 @@ func (p *placer) due(all bool) []*feed {
 	return out
 }
 
+// queuedAt is where a job waits as a script read it: its place, whether its
+// page shows it (Job.Queued), and the moves the placer had heard before the
+// read.
+type queuedAt struct {
+	place place
+	shows bool
+	seen  uint64
+}
+
+// acceptedLocked delivers f's first Queued event, with the place q read,
+// and follows the job's place from then on if its page shows it; f.mu is
+// held. A move heard since the read may have changed the place: a round
+// reads it again.
+func (p *placer) acceptedLocked(f *feed, q queuedAt) {
+	f.waiting, f.shows, f.placed = true, q.shows, p.rounds.Load()
+	f.place = q.place
+	p.tellLocked(f)
+	if !f.shows {
+		return // it hears no more: a long queue spares it an update a move
+	}
+	p.track(f, q.place.position)
+	if p.moves.Load() != q.seen {
+		p.wake()
+	}
+}
+
+// requeuedLocked notes that f's job is back in the queue (handed back or
+// re-run), at pl as its Queued event said; a round reads it again, as the
+// event may be one read late from the job's stream.
+func (p *placer) requeuedLocked(f *feed, pl place) {
+	f.waiting, f.placed = true, p.rounds.Load()
+	f.place, f.told, f.toldAt = pl, pl, time.Now()
+	if f.shows {
+		p.track(f, pl.position)
+		p.wake()
+	}
+}
+
+// leftLocked notes that f's job left the queue: started or ended.
+func (p *placer) leftLocked(f *feed) {
+	f.waiting = false
+	p.stopTimerLocked(f)
+	p.forget(f)
+}
+
 // tell gives f the place read in round r, unless its job no longer waits or
 // f has heard a place as fresh since (a submit or an attach read one).
 func (p *placer) tell(f *feed, r uint64, pl place) {
@@ -153,49 +202,55 @@ func (p *placer) tell(f *feed, r uint64, pl place) {
 	defer f.mu.Unlock()
 	switch {
 	case f.done || !f.waiting:
+		p.stopTimerLocked(f)
 		p.forget(f)
 	case r <= f.placed || pl.position == 0:
 		// Stale, or the job has just left the queue: its event follows.
 	default:
-		p.placeLocked(f, pl)
-	}
-}
-
-// waitLocked marks f's job as waiting at pl, as a script read it when the
-// moves heard were seen; f.mu is held. A move heard since may have changed
-// the place: the next round reads it again.
-func (p *placer) waitLocked(f *feed, pl place, seen uint64) {
-	f.waiting, f.placed = true, p.rounds.Load()
-	f.place = pl
-	p.track(f, pl.position)
-	if p.moves.Load() != seen {
-		p.wake()
-	}
-}
-
-// requeuedLocked notes that f's job is back in the queue, at pl when it
-// went back; a round reads it again, as the event may be one read late from
-// the job's stream.
-func (p *placer) requeuedLocked(f *feed, pl place) {
-	f.waiting, f.placed = true, p.rounds.Load()
-	f.place = pl
-	p.track(f, pl.position)
-	p.wake()
-}
-
-// placeLocked delivers pl to f if it differs from what f last heard.
-func (p *placer) placeLocked(f *feed, pl place) {
-	if pl != f.place {
 		f.place = pl
-		f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: pl.position, ETA: pl.eta})
+		p.track(f, pl.position)
+		p.paceLocked(f)
 	}
-	p.track(f, pl.position)
 }
 
-// leftLocked notes that f's job left the queue: started or ended.
-func (p *placer) leftLocked(f *feed) {
-	f.waiting = false
-	p.forget(f)
+// paceLocked tells f its latest place, at most once per QueuePlaceEvery: a
+// place that changes sooner is told when the time is up, the latest one
+// then, so a page hears a moving queue a few times a second rather than at
+// every move.
+func (p *placer) paceLocked(f *feed) {
+	if f.placeTimer != nil {
+		return // already due: it tells the latest place
+	}
+	wait := p.store.opt.QueuePlaceEvery - time.Since(f.toldAt)
+	if wait <= 0 {
+		p.tellLocked(f)
+		return
+	}
+	f.placeTimer = time.AfterFunc(wait, func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.placeTimer = nil
+		if !f.done && f.waiting {
+			p.tellLocked(f)
+		}
+	})
+}
+
+// tellLocked delivers f's latest place unless it is the one last told; the
+// first Queued is always delivered.
+func (p *placer) tellLocked(f *feed) {
+	if !f.toldAt.IsZero() && f.place == f.told {
+		return
+	}
+	f.told, f.toldAt = f.place, time.Now()
+	f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: f.place.position, ETA: f.place.eta})
+}
+
+func (p *placer) stopTimerLocked(f *feed) {
+	if f.placeTimer != nil {
+		f.placeTimer.Stop()
+		f.placeTimer = nil
+	}
 }
 
 // track files f by how often it hears its place: every move if the place
@@ -219,11 +274,4 @@ func (p *placer) forget(f *feed) {
 	defer p.mu.Unlock()
 	delete(p.near, f)
 	delete(p.far, f)
-}
-
-// waiting returns how many feeds wait, for tests.
-func (p *placer) waiting() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.near) + len(p.far)
 }

@@ -23,19 +23,20 @@ func lastHeard(l *sinkLog) (position, heard int) {
 // waiting job.
 func TestPlacerTellsTheHeadEveryMoveAndTheRestEveryHundredth(t *testing.T) {
 	s := testStore(t)
+	s.opt.QueuePlaceEvery = -1 // every place told: the pace is not under test
 	fs := newFeeds(s, s.opt.Logger)
 	ctx := context.Background()
 	const n = 3 * announceNear
 	ids := make([]ID, n)
 	logs := make([]*sinkLog, n)
 	for i := range ids {
-		job := Job{ID: NewID(), Callback: "unit:out.children", Session: "session"}
+		job := Job{ID: NewID(), Callback: "unit:out.children", Session: "session", Queued: true}
 		out, err := s.submit(ctx, job)
 		if err != nil || out.place.position != i+1 {
 			t.Fatalf("submission %d: %+v, %v; want place %d", i, out, err, i+1)
 		}
 		ids[i], logs[i] = job.ID, &sinkLog{}
-		fs.startNew(ctx, fs.open(job.ID, hashed(job.Session), logs[i]), 1, out.place, fs.places.moves.Load())
+		fs.startNew(ctx, fs.open(job.ID, hashed(job.Session), logs[i]), 1, queuedAt{place: out.place, shows: true, seen: fs.places.moves.Load()})
 	}
 
 	for moves := 1; moves <= announceNear; moves++ {

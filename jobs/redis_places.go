@@ -23,15 +23,19 @@ import (
 
 // luaQueue is the Lua side, part of every script's prelude.
 const luaQueue = `
--- wait puts the job at the back of the queue.
-local function wait(id)
-  redis.call('ZADD', WAITING, redis.call('INCR', TICKETS), id)
+-- wait puts the job at the back of the queue; shows: its page shows its
+-- place.
+local function wait(id, shows)
+  local ticket = redis.call('INCR', TICKETS)
+  redis.call('ZADD', WAITING, ticket, id)
+  if shows == '1' then redis.call('ZADD', SHOWING, ticket, id) end
 end
 
--- leave takes the job out of the queue and, when others still wait, tells
--- the web processes that the queue moved.
+-- leave takes the job out of the queue and, when jobs that show their place
+-- still wait, tells the web processes that the queue moved.
 local function leave(id)
-  if redis.call('ZREM', WAITING, id) == 1 and redis.call('EXISTS', WAITING) == 1 then
+  redis.call('ZREM', SHOWING, id)
+  if redis.call('ZREM', WAITING, id) == 1 and redis.call('EXISTS', SHOWING) == 1 then
     redis.call('PUBLISH', EVENTS, 'moved')
   end
 end

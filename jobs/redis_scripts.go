@@ -55,7 +55,7 @@ local function requeue(id)
   redis.call('HSET', job, 'state', 'queued')
   redis.call('HDEL', job, 'worker', 'progress')
   redis.call('ZREM', LEASES, id)
-  wait(id)
+  wait(id, redis.call('HGET', job, 'shows'))
   local pos, eta = place(id, capacity(), average())
   append(id, cjson.encode({k = 'queued', q = pos, t = eta}))
   return run
@@ -87,10 +87,11 @@ end
 // takes over the supersede key: {'new', the key's previous job or an empty
 // string, its position, its estimated wait in ms}.
 // ARGV: id, session, callback, request, retries, job TTL, idempotency,
-// supersede key, cache key, cache TTL, Queued event.
+// supersede key, cache key, cache TTL, Queued event, '1' if the page shows
+// the job's place.
 var scriptSubmit = newScript(`
 local id, sess, cb, req, retries, jobttl = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
-local idem, key, cache, cttl, queued = ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14]
+local idem, key, cache, cttl, queued, shows = ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15]
 if idem ~= '' then
   idem = P .. ':idem:' .. sess .. ':' .. idem
   local prev = redis.call('GET', idem)
@@ -119,26 +120,26 @@ end
 if idem ~= '' then redis.call('SET', idem, id, 'PX', jobttl) end
 local job = jobKey(id)
 redis.call('HSET', job, 'cb', cb, 'req', req, 'state', 'queued', 'seq', 0, 'run', 1,
-  'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'cache', cache, 'cttl', cttl)
+  'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'cache', cache, 'cttl', cttl, 'shows', shows)
 redis.call('PEXPIRE', job, jobttl)
 record(id, queued) -- not published: only the submitter watches a job this new, and it knows
 redis.call('PEXPIRE', logKey(id), jobttl)
-wait(id)
+wait(id, shows)
 local pos, eta = place(id, capacity(), average())
 return {'new', old, tostring(pos), tostring(eta)}
 `)
 
 // attach counts one more attach of the session and returns the job's
 // snapshot: {generation, state, seq, progress, Finished event, position,
-// estimated wait in ms}; nil for a job unknown or not the session's.
+// estimated wait in ms, shows}; nil for a job unknown or not the session's.
 // ARGV: id, session.
 var scriptAttach = newScript(`
 local job, owner = jobKey(ARGV[4]), 'o:' .. ARGV[5]
 if redis.call('HEXISTS', job, owner) == 0 then return false end
 local gen = redis.call('HINCRBY', job, owner, 1)
-local v = redis.call('HMGET', job, 'state', 'seq', 'progress', 'result')
+local v = redis.call('HMGET', job, 'state', 'seq', 'progress', 'result', 'shows')
 local pos, eta = place(ARGV[4], capacity(), average())
-return {gen, v[1], v[2], v[3] or '', v[4] or '', pos, eta}
+return {gen, v[1], v[2], v[3] or '', v[4] or '', pos, eta, v[5] or ''}
 `)
 
 // start moves the job from queued to running for the given run, out of the

@@ -68,7 +68,7 @@ func (s *store) submit(ctx context.Context, job Job) (submitted, error) {
 	v, err := s.eval(ctx, scriptSubmit,
 		string(job.ID), hashed(job.Session), job.Callback, req, s.opt.Retries, ms(s.opt.JobTTL),
 		hashed(job.Idempotency), hashed(job.Key), hashed(job.CacheKey), ms(cmp(job.CacheTTL, s.opt.CacheTTL)),
-		encodeEvent(Event{Kind: Queued}),
+		encodeEvent(Event{Kind: Queued}), flag(job.Queued),
 	).StringSlice()
 	if err != nil || len(v) < 2 || (v[0] == "new" && len(v) != 4) {
 		return submitted{}, fmt.Errorf("jobs: submit job %s to Redis: %w", job.ID, orBadReply(err))
@@ -88,6 +88,7 @@ type snapshot struct {
 	progress []protocol.PropValue
 	finished *Event
 	place    place // while queued
+	shows    bool  // the page shows the job's place (Job.Queued)
 }
 
 func (s *store) attach(ctx context.Context, id ID, session string) (snapshot, error) {
@@ -95,7 +96,7 @@ func (s *store) attach(ctx context.Context, id ID, session string) (snapshot, er
 	if errors.Is(err, redis.Nil) {
 		return snapshot{}, ErrUnknownJob
 	}
-	if err != nil || len(v) != 7 {
+	if err != nil || len(v) != 8 {
 		return snapshot{}, fmt.Errorf("jobs: attach to job %s in Redis: %w", id, orBadReply(err))
 	}
 	gen, _ := v[0].(int64)
@@ -105,7 +106,9 @@ func (s *store) attach(ctx context.Context, id ID, session string) (snapshot, er
 	result, _ := v[4].(string)
 	position, _ := v[5].(int64)
 	eta, _ := v[6].(int64)
-	snap := snapshot{gen: gen, state: state, place: place{position: int(position), eta: time.Duration(eta) * time.Millisecond}}
+	shows, _ := v[7].(string)
+	snap := snapshot{gen: gen, state: state, shows: shows == "1",
+		place: place{position: int(position), eta: time.Duration(eta) * time.Millisecond}}
 	if snap.seq, err = strconv.ParseUint(seqText, 10, 64); err != nil {
 		return snapshot{}, fmt.Errorf("jobs: job %s has a bad sequence number %q", id, seqText)
 	}
@@ -276,6 +279,14 @@ func (s *store) exists(ctx context.Context, id ID) (bool, error) {
 }
 
 func ms(d time.Duration) int64 { return d.Milliseconds() }
+
+// flag is a boolean as the scripts take it.
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
 
 func orBadReply(err error) error {
 	if err == nil {
