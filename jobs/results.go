@@ -38,11 +38,11 @@ const (
 	stringHeader = 16
 	propHeader   = 2*stringHeader + 24 // protocol.PropValue: two strings and a slice
 	errorSize    = 2 * stringHeader    // protocol.Error
-	// entryOverhead is what an entry of a ristretto cache costs besides its
-	// value: its item in the store (key hashes, the value as an interface,
+	// entryOverhead is what an entry of a ristretto cache costs besides what
+	// its value points to: its item in the store (key hashes, the value,
 	// its expiry), its place in the expiry buckets and the policy's cost
-	// map, with the maps' own overhead, and the boxed value's header. From
-	// the heap of TestResultsEntrySize: 300 to 350 bytes an entry.
+	// map, with the maps' own overhead. Measured on the heap: a small
+	// result takes 270 bytes in all, an idempotency key 260.
 	entryOverhead = 200
 )
 
@@ -64,16 +64,27 @@ func resultSize(res runtime.Result) int64 {
 // unknown_job. Delivery itself never depends on it: a live session holds its
 // results in its Outbox until they are written, and the server does not ask
 // the manager again for a result its session still holds.
+//
+// Both kinds of entry share one cache, told apart by their keys: a job id is
+// URL-safe base64 and an idempotency key (idemKey) holds a NUL. An entry is
+// a kept value, not an interface, so that a put allocates nothing of its own.
 type results struct {
 	ttl   time.Duration
-	cache *ristretto.Cache[string, any]
+	cache *ristretto.Cache[string, kept]
 
 	// recent holds what was put since ristretto last applied its buffered
 	// Sets, so that a re-attach right after a job ends finds it without
 	// every put waiting for ristretto's goroutine (under the manager's
 	// lock). Every recentMax puts, a Wait applies them and recent empties.
 	mu     sync.Mutex
-	recent map[string]any
+	recent map[string]kept
+}
+
+// kept is an entry of results: a finished job under its id, or the id of
+// the job an idempotency key started.
+type kept struct {
+	finished
+	id ID
 }
 
 // defaultResultsMaxBytes bounds the finished results an in-process manager
@@ -83,11 +94,11 @@ const defaultResultsMaxBytes = 64 << 20
 const recentMax = 256
 
 func newResults(ttl time.Duration, maxBytes int64) (*results, error) {
-	cache, err := newCostCache[any](maxBytes)
+	cache, err := newCostCache[kept](maxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: results cache: %w", err)
 	}
-	return &results{ttl: ttl, cache: cache, recent: make(map[string]any, recentMax)}, nil
+	return &results{ttl: ttl, cache: cache, recent: make(map[string]kept, recentMax)}, nil
 }
 
 // newCostCache returns a ristretto cache holding at most maxBytes of
@@ -107,14 +118,14 @@ func newCostCache[V any](maxBytes int64) (*ristretto.Cache[string, V], error) {
 }
 
 func (r *results) put(id ID, f finished, idemKey string) {
-	r.set("job:"+string(id), f, f.size())
+	r.set(string(id), kept{finished: f}, f.size())
 	if idemKey != "" {
-		// The key is hashed, not kept; the value is the boxed id.
-		r.set("idem:"+idemKey, id, entryOverhead+stringHeader+int64(len(id)))
+		// The key is hashed, not kept.
+		r.set(idemKey, kept{id: id}, entryOverhead)
 	}
 }
 
-func (r *results) set(key string, v any, cost int64) {
+func (r *results) set(key string, v kept, cost int64) {
 	r.cache.SetWithTTL(key, v, cost, r.ttl)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -125,7 +136,7 @@ func (r *results) set(key string, v any, cost int64) {
 	}
 }
 
-func (r *results) get(key string) (any, bool) {
+func (r *results) get(key string) (kept, bool) {
 	r.mu.Lock()
 	v, ok := r.recent[key]
 	r.mu.Unlock()
@@ -136,21 +147,13 @@ func (r *results) get(key string) (any, bool) {
 }
 
 func (r *results) job(id ID) (finished, bool) {
-	v, ok := r.get("job:" + string(id))
-	if !ok {
-		return finished{}, false
-	}
-	f, ok := v.(finished)
-	return f, ok
+	v, ok := r.get(string(id))
+	return v.finished, ok && v.id == ""
 }
 
 func (r *results) idem(key string) (ID, bool) {
-	v, ok := r.get("idem:" + key)
-	if !ok {
-		return "", false
-	}
-	id, ok := v.(ID)
-	return id, ok
+	v, ok := r.get(key)
+	return v.id, ok && v.id != ""
 }
 
 func (r *results) close() { r.cache.Close() }

@@ -20,10 +20,12 @@ const (
 // task is a job inside InProcess. Its mutex orders its events: nothing is
 // delivered after Finished, whichever of result, cancel or timeout comes first.
 // It has one sink per session watching it: the submitter's, and those of
-// sessions that joined a shared (CacheBy) job.
+// sessions that joined a shared (CacheBy) job. Most tasks have only the
+// first, so it has a field of its own and the map is made for a second.
 type task struct {
 	job    Job
-	sinks  map[string]Sink // by session
+	sink   Sink            // job.Session's
+	joined map[string]Sink // other sessions', by session; nil until one joins
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
@@ -98,14 +100,17 @@ func (t *task) leaveQueueLocked() {
 
 func newTask(job Job, sink Sink) *task {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	return &task{job: job, sinks: map[string]Sink{job.Session: sink}, ctx: ctx, cancel: cancel}
+	return &task{job: job, sink: sink, ctx: ctx, cancel: cancel}
 }
 
 // watchedBy reports whether session submitted or joined the task.
 func (t *task) watchedBy(session string) bool {
+	if session == t.job.Session {
+		return true
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, ok := t.sinks[session]
+	_, ok := t.joined[session]
 	return ok
 }
 
@@ -113,8 +118,9 @@ func (t *task) watchedBy(session string) bool {
 func (t *task) sessions() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	out := make([]string, 0, len(t.sinks))
-	for s := range t.sinks {
+	out := make([]string, 0, 1+len(t.joined))
+	out = append(out, t.job.Session)
+	for s := range t.joined {
 		out = append(out, s)
 	}
 	return out
@@ -122,7 +128,8 @@ func (t *task) sessions() []string {
 
 // deliver sends e to every sink; t.mu is held.
 func (t *task) deliver(e Event) {
-	for _, s := range t.sinks {
+	t.sink.Deliver(e)
+	for _, s := range t.joined {
 		s.Deliver(e)
 	}
 }
@@ -173,7 +180,14 @@ func (t *task) attach(session string, sink Sink) bool {
 			sink.Deliver(Event{Job: t.job.ID, Kind: Progress, Props: mergeProps(nil, t.progress)})
 		}
 	}
-	t.sinks[session] = sink
+	switch {
+	case session == t.job.Session:
+		t.sink = sink
+	case t.joined == nil:
+		t.joined = map[string]Sink{session: sink}
+	default:
+		t.joined[session] = sink
+	}
 	return true
 }
 
