@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime"
@@ -182,6 +183,10 @@ func (s *Server) logResult(sess *session, callback string, res runtime.Result) {
 		}
 		s.log.Error("callback failed", attrs...)
 	default:
-		s.log.Debug("callback ended", "session", sess.short(), "callback", callback, "status", res.Status)
+		// Checked first: every result passes here, and the arguments would
+		// be boxed even for a level that drops the line.
+		if s.log.Enabled(context.Background(), slog.LevelDebug) {
+			s.log.Debug("callback ended", "session", sess.short(), "callback", callback, "status", res.Status)
+		}
 	}
 }
