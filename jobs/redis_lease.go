@@ -98,7 +98,7 @@ func (r *reaper) recover(ctx context.Context, id ID) {
 // lostResult is what a page gets for a job whose worker was lost once more
 // than Retries allows.
 func lostResult(opt RedisOptions) runtime.Result {
-	return errorResult(protocol.CodeInternal,
+	return errorResult(protocol.CodeWorkerLost,
 		"the worker running this job stopped (killed, crashed, or cut off from Redis for over "+opt.Lease.String()+
 			"), and the job may not run again on another; run it again")
 }

@@ -530,7 +530,7 @@ func TestRedisLostWorkerWithoutRetriesEndsTheJob(t *testing.T) {
 	recv(t, started, "the run")
 	cut.cut()
 	res := rec.result(t)
-	if res.Err == nil || res.Err.Code != protocol.CodeInternal {
+	if res.Err == nil || res.Err.Code != protocol.CodeWorkerLost {
 		t.Fatalf("result %+v, want the lost-worker error", res)
 	}
 	t.Logf("the page is told: %s", res.Err.Message)

@@ -149,6 +149,7 @@ const (
 	CodeBusy            = "busy"             // the queue is full; try again later
 	CodeTimeout         = "timeout"          // the job ran past its timeout
 	CodeInternal        = "internal"         // a server fault; the server keeps serving
+	CodeWorkerLost      = "worker_lost"      // the worker running the job stopped, and the job may not run again
 )
 
 // JoinIDs renders prop ids as Dash does for callback identities:
