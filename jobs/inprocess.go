@@ -126,6 +126,7 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 		m.endLocked(old, cancelled(), ErrSuperseded)
 	}
 	t := newTask(job, sink)
+	t.idem = idem
 	m.tasks[job.ID] = t
 	if job.Key != "" {
 		m.byKey[job.Key] = t
@@ -347,7 +348,7 @@ func (m *InProcess) endLocked(t *task, res runtime.Result, cause error) bool {
 	if m.byKey[t.job.Key] == t {
 		delete(m.byKey, t.job.Key)
 	}
-	idem := idemKey(t.job)
+	idem := t.idem
 	if m.byIdem[idem] == t {
 		delete(m.byIdem, idem)
 	}

@@ -26,6 +26,7 @@ type task struct {
 	job    Job
 	sink   Sink            // job.Session's
 	joined map[string]Sink // other sessions', by session; nil until one joins
+	idem   string          // idemKey(job), made once
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
@@ -34,6 +35,38 @@ func Decode(data []byte) (Message, error) {
 func Encode(m Message) ([]byte, error) {
 	m.V = Version
 	return json.Marshal(m)
+}
+
+// An Encoder renders messages as Encode does, into a buffer it reuses: for a
+// writer that sends many, Encode's two allocations a message (the message
+// boxed for encoding/json, and its bytes) become none. Not safe for
+// concurrent use.
+type Encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+	m   Message // the message being encoded, so that encoding/json gets a pointer to it and it stays put
+}
+
+// maxKeptEncodeBuffer is the largest buffer an Encoder keeps between
+// messages: one large figure should not pin its buffer.
+const maxKeptEncodeBuffer = 256 << 10
+
+// Encode renders m; the bytes are valid until the next call.
+func (e *Encoder) Encode(m Message) ([]byte, error) {
+	if e.enc == nil || e.buf.Cap() > maxKeptEncodeBuffer {
+		e.buf = bytes.Buffer{}
+		e.enc = json.NewEncoder(&e.buf)
+	}
+	e.buf.Reset()
+	e.m = m
+	e.m.V = Version
+	err := e.enc.Encode(&e.m)
+	e.m = Message{} // keep no references to m's values
+	if err != nil {
+		return nil, err
+	}
+	b := e.buf.Bytes()
+	return b[:len(b)-1], nil // json.Encoder ends each value with a newline
 }
 
 func (m *Message) validate() error {

@@ -105,3 +105,27 @@ func BenchmarkEncode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEncoder is BenchmarkEncode with an Encoder, as a connection's
+// writer has.
+func BenchmarkEncoder(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		m    protocol.Message
+	}{{"job", benchJob}, {"progress", benchProgress}, {"result", benchResult}, {"figure", figureResult}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var enc protocol.Encoder
+			data, err := enc.Encode(bc.m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := enc.Encode(bc.m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -178,3 +178,34 @@ func TestJoinIDs(t *testing.T) {
 		t.Errorf("Error() = %q", e.Error())
 	}
 }
+
+// An Encoder writes exactly what Encode writes, message after message.
+func TestEncoderMatchesEncode(t *testing.T) {
+	var enc protocol.Encoder
+	msgs := []protocol.Message{
+		{Type: protocol.TypeWelcome, Session: "s", Resumed: true},
+		{Type: protocol.TypeJob, Req: 7, Callback: "d:out.children", Job: "j", State: protocol.JobQueued, Position: 3, ETAMillis: 1500},
+		{Type: protocol.TypeProgress, Req: 7, Callback: "d:out.children", Job: "j",
+			Props: []protocol.PropValue{{ID: "bar", Prop: "value", Value: json.RawMessage(`{ "a" : [1, 2] , "h":"<b>&</b>" }`)}, {ID: "x", Prop: "y"}}},
+		{Type: protocol.TypeResult, Req: 8, Callback: "d:<a>&\u2028", Status: protocol.StatusError,
+			Error: &protocol.Error{Code: protocol.CodeHandler, Message: "bad \xff byte"}},
+		{Type: protocol.TypeResult, Req: 9, Status: protocol.StatusOK, Props: []protocol.PropValue{{ID: "big", Prop: "figure", Value: json.RawMessage(`"` + strings.Repeat("x", 300<<10) + `"`)}}},
+		{Type: protocol.TypeError, Error: &protocol.Error{Code: protocol.CodeBadMessage, Message: "m"}},
+	}
+	for _, m := range msgs {
+		want, err := protocol.Encode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := enc.Encode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("Encoder wrote\n%.200s\nEncode wrote\n%.200s", got, want)
+		}
+	}
+	if _, err := enc.Encode(protocol.Message{Type: protocol.TypeProps, Props: []protocol.PropValue{{ID: "a", Prop: "b", Value: json.RawMessage(`{`)}}}); err == nil {
+		t.Error("a value that is not JSON was encoded")
+	}
+}

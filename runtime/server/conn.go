@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +27,10 @@ type conn struct {
 	nc     *corkedConn // the socket under ws, to batch the writer's frames
 	remote string
 	sess   *session
+
+	rbuf   bytes.Buffer     // what read returns, reused: see read
+	rlimit io.LimitedReader // bounds a read to ReadLimit
+	enc    protocol.Encoder // the writer's (and before it starts, serve's)
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -241,11 +247,11 @@ func (c *conn) write(m protocol.Message) error {
 // writeFrame hands one message to the websocket, which writes it, or holds
 // it while the socket is corked.
 func (c *conn) writeFrame(m protocol.Message) error {
-	data, err := protocol.Encode(m)
+	data, err := c.enc.Encode(m)
 	if err != nil {
 		// A value that does not encode must not leave its call unanswered.
 		c.srv.log.Error("encode message", "type", m.Type, "callback", m.Callback, "err", err)
-		data, err = protocol.Encode(protocol.Message{
+		data, err = c.enc.Encode(protocol.Message{
 			Type: protocol.TypeResult, Req: m.Req, Callback: m.Callback, Job: m.Job, Status: protocol.StatusError,
 			Error: &protocol.Error{Code: protocol.CodeInternal, Message: "the server could not encode a " + string(m.Type) + " message: " + err.Error()},
 		})

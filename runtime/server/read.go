@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -19,16 +20,25 @@ var errTooBig = errors.New("message over the read limit")
 // rest of the frame would have to be read to stay in step, and a client that
 // sends that much is either broken or hostile. (gorilla's own read limit
 // closes with no reason at all, so it is not used.)
+//
+// The bytes are the connection's read buffer, valid until the next read:
+// protocol.Decode copies what it keeps, and a buffer per message was two
+// allocations a call.
 func (c *conn) read() ([]byte, error) {
 	_, r, err := c.ws.NextReader()
 	if err != nil {
 		return nil, err
 	}
 	limit := c.srv.cfg.ReadLimit
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	if c.rbuf.Cap() > maxKeptReadBuffer {
+		c.rbuf = bytes.Buffer{} // one large message should not pin its buffer
+	}
+	c.rbuf.Reset()
+	c.rlimit = io.LimitedReader{R: r, N: limit + 1}
+	if _, err := c.rbuf.ReadFrom(&c.rlimit); err != nil {
 		return nil, err
 	}
+	data := c.rbuf.Bytes()
 	if int64(len(data)) > limit {
 		c.srv.metrics.badMessage(codeTooBig)
 		c.warn("message over the read limit; closing", "limit", limit)
@@ -37,6 +47,10 @@ func (c *conn) read() ([]byte, error) {
 	}
 	return data, nil
 }
+
+// maxKeptReadBuffer is the largest read buffer a connection keeps between
+// messages.
+const maxKeptReadBuffer = 64 << 10
 
 // codeTooBig labels oversized messages in the bad-message metric; the client
 // hears of them in the close frame, not in an error message.
