@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,9 +26,8 @@ type conn struct {
 	remote string
 	sess   *session
 
-	rbuf   bytes.Buffer     // what read returns, reused: see read
-	rlimit io.LimitedReader // bounds a read to ReadLimit
-	enc    protocol.Encoder // the writer's (and before it starts, serve's)
+	rbuf []byte           // what read returns, reused: see read
+	enc  protocol.Encoder // the writer's (and before it starts, serve's)
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -186,15 +183,20 @@ func (c *conn) writeBatch(msgs []protocol.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	c.nc.cork()
+	corked := len(msgs) > 1 // one frame is one write without the cork's copy
+	if corked {
+		c.nc.cork()
+	}
 	var err error
 	for _, m := range msgs {
 		if err = c.writeFrame(m); err != nil {
 			break
 		}
 	}
-	if uerr := c.nc.uncork(); err == nil {
-		err = uerr
+	if corked {
+		if uerr := c.nc.uncork(); err == nil {
+			err = uerr
+		}
 	}
 	if err != nil {
 		c.sess.giveBack(msgs)

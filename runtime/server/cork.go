@@ -34,7 +34,7 @@ const corkLimit = 64 << 10
 
 // corkBuffers are shared by connections: only those writing a batch hold
 // one, and 10,000 idle connections should not keep 10,000 buffers.
-var corkBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+var corkBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
 
 func (c *corkedConn) Write(p []byte) (int, error) {
 	c.mu.Lock()

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -30,15 +29,14 @@ func (c *conn) read() ([]byte, error) {
 		return nil, err
 	}
 	limit := c.srv.cfg.ReadLimit
-	if c.rbuf.Cap() > maxKeptReadBuffer {
-		c.rbuf = bytes.Buffer{} // one large message should not pin its buffer
+	if cap(c.rbuf) > maxKeptReadBuffer {
+		c.rbuf = nil // one large message should not pin its buffer
 	}
-	c.rbuf.Reset()
-	c.rlimit = io.LimitedReader{R: r, N: limit + 1}
-	if _, err := c.rbuf.ReadFrom(&c.rlimit); err != nil {
+	data, err := readAll(c.rbuf[:0], r, limit+1)
+	c.rbuf = data
+	if err != nil {
 		return nil, err
 	}
-	data := c.rbuf.Bytes()
 	if int64(len(data)) > limit {
 		c.srv.metrics.badMessage(codeTooBig)
 		c.warn("message over the read limit; closing", "limit", limit)
@@ -51,6 +49,30 @@ func (c *conn) read() ([]byte, error) {
 // maxKeptReadBuffer is the largest read buffer a connection keeps between
 // messages.
 const maxKeptReadBuffer = 64 << 10
+
+// readAll appends to buf what r holds, up to limit bytes. Unlike io.ReadAll
+// and bytes.Buffer, it grows buf only when it is full, so that a connection
+// whose messages are small keeps a small buffer.
+func readAll(buf []byte, r io.Reader, limit int64) ([]byte, error) {
+	if buf == nil {
+		buf = make([]byte, 0, 512)
+	}
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		room := buf[len(buf):min(int64(cap(buf)), limit)]
+		n, err := r.Read(room)
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
 
 // codeTooBig labels oversized messages in the bad-message metric; the client
 // hears of them in the close frame, not in an error message.
