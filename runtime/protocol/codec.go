@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
@@ -31,20 +30,23 @@ func Decode(data []byte) (Message, error) {
 	return m, nil
 }
 
-// Encode renders a message, stamping the protocol version.
+// Encode renders a message, stamping the protocol version, as
+// encoding/json would (see appendMessage).
 func Encode(m Message) ([]byte, error) {
 	m.V = Version
-	return json.Marshal(m)
+	b, err := appendMessage(make([]byte, 0, 256), &m)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
-// An Encoder renders messages as Encode does, into a buffer it reuses: for a
-// writer that sends many, Encode's two allocations a message (the message
-// boxed for encoding/json, and its bytes) become none. Not safe for
+// An Encoder renders messages as Encode does, byte for byte, into a buffer
+// it reuses and without reflection: for a writer that sends many, a message
+// costs a fraction of Encode's time and no allocation. Not safe for
 // concurrent use.
 type Encoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-	m   Message // the message being encoded, so that encoding/json gets a pointer to it and it stays put
+	buf []byte
 }
 
 // maxKeptEncodeBuffer is the largest buffer an Encoder keeps between
@@ -53,20 +55,16 @@ const maxKeptEncodeBuffer = 256 << 10
 
 // Encode renders m; the bytes are valid until the next call.
 func (e *Encoder) Encode(m Message) ([]byte, error) {
-	if e.enc == nil || e.buf.Cap() > maxKeptEncodeBuffer {
-		e.buf = bytes.Buffer{}
-		e.enc = json.NewEncoder(&e.buf)
+	if cap(e.buf) > maxKeptEncodeBuffer {
+		e.buf = nil
 	}
-	e.buf.Reset()
-	e.m = m
-	e.m.V = Version
-	err := e.enc.Encode(&e.m)
-	e.m = Message{} // keep no references to m's values
+	m.V = Version
+	b, err := appendMessage(e.buf[:0], &m)
+	e.buf = b
 	if err != nil {
 		return nil, err
 	}
-	b := e.buf.Bytes()
-	return b[:len(b)-1], nil // json.Encoder ends each value with a newline
+	return b, nil
 }
 
 func (m *Message) validate() error {
