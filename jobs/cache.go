@@ -12,10 +12,18 @@ import (
 // resultCache holds the results of CacheBy callbacks, shared by every
 // session, in memory. It is a cache in the full sense: ristretto may refuse
 // or evict an entry (its Set is asynchronous and admission is by frequency),
-// and a miss only means the handler runs again.
+// and a miss only means the handler runs again. Expiry is checked on reading,
+// as for results (see there why).
 type resultCache struct {
 	ttl   time.Duration
-	cache *ristretto.Cache[string, runtime.Result]
+	now   func() time.Time // time.Now; tests move it
+	cache *ristretto.Cache[string, cached]
+}
+
+// cached is an entry of resultCache.
+type cached struct {
+	res     runtime.Result
+	expires int64 // Unix nanoseconds
 }
 
 // defaultCacheMaxBytes bounds the CacheBy results an in-process manager
@@ -23,15 +31,19 @@ type resultCache struct {
 const defaultCacheMaxBytes = 256 << 20
 
 func newResultCache(ttl time.Duration, maxBytes int64) (*resultCache, error) {
-	cache, err := newCostCache[runtime.Result](maxBytes)
+	cache, err := newCostCache[cached](maxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: result cache: %w", err)
 	}
-	return &resultCache{ttl: ttl, cache: cache}, nil
+	return &resultCache{ttl: ttl, now: time.Now, cache: cache}, nil
 }
 
 func (c *resultCache) get(key string) (runtime.Result, bool) {
-	return c.cache.Get(key)
+	v, ok := c.cache.Get(key)
+	if !ok || c.now().UnixNano() >= v.expires {
+		return runtime.Result{}, false
+	}
+	return v.res, true
 }
 
 func (c *resultCache) put(key string, res runtime.Result, ttl time.Duration) {
@@ -39,7 +51,7 @@ func (c *resultCache) put(key string, res runtime.Result, ttl time.Duration) {
 		ttl = c.ttl
 	}
 	cost := entryOverhead + resultSize(res)
-	c.cache.SetWithTTL(key, res, cost, ttl)
+	c.cache.Set(key, cached{res: res, expires: c.now().Add(ttl).UnixNano()}, cost)
 	c.cache.Wait() // so that the next identical call hits
 }
 

@@ -32,13 +32,17 @@ func TestResultsStayWithinTheirBytes(t *testing.T) {
 	before := heapInUse()
 	// Small results, as most are: what ristretto and the boxing take is
 	// most of their size, so a cost of their values alone would let about
-	// five times the bound in.
-	const n = 100_000
+	// five times the bound in. And many, all with a TTL to come: ristretto's
+	// own TTLs kept a map slot for each, evicted or not.
+	const n = 300_000
 	for i := range n {
 		res := lc.Result{Status: protocol.StatusOK, Props: []protocol.PropValue{
 			{ID: "out", Prop: "children", Value: json.RawMessage(strconv.Itoa(i))},
 		}}
 		id := NewID()
+		// Expiries spread as over minutes of jobs: a later one every
+		// thousand results, the next 5 s window of ristretto's TTLs.
+		r.ttl = time.Hour + time.Duration(i/1000)*5*time.Second
 		r.put(id, finished{sessions: []string{"session"}, result: res}, "session\x00"+string(id))
 	}
 	r.cache.Wait()
@@ -86,5 +90,33 @@ func TestResultsFindWhatWasJustPut(t *testing.T) {
 		if got, ok := r.idem("s\x00" + strconv.Itoa(i)); !ok || got != id {
 			t.Fatalf("idempotency key %d: %q, %v", i, got, ok)
 		}
+	}
+}
+
+// A result is not found once its TTL has passed, even while the cache still
+// holds it.
+func TestResultsExpire(t *testing.T) {
+	r, err := newResults(time.Minute, defaultResultsMaxBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	now := time.Unix(1_800_000_000, 0)
+	r.now = func() time.Time { return now }
+	older, newer := NewID(), NewID()
+	r.put(older, finished{sessions: []string{"s"}}, "s\x00older")
+	now = now.Add(30 * time.Second)
+	r.put(newer, finished{sessions: []string{"s"}}, "")
+	r.cache.Wait()
+	clear(r.recent) // as if ristretto had long applied them
+	now = now.Add(31 * time.Second)
+	if _, ok := r.job(older); ok {
+		t.Error("a result past its TTL was found")
+	}
+	if _, ok := r.idem("s\x00older"); ok {
+		t.Error("an idempotency key past its TTL was found")
+	}
+	if _, ok := r.job(newer); !ok {
+		t.Error("a result within its TTL was not found")
 	}
 }
