@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // ID is a dict id, as Dash's pattern-matching ids: {"type": "filter",
@@ -138,6 +139,9 @@ func parsePattern(id string) (pattern, bool) {
 
 // IsPattern reports whether p names props by a dict id with a wildcard.
 func IsPattern(p PropID) bool {
+	if !strings.Contains(p.ID, "[") {
+		return false // a wildcard is a JSON array: most ids, dict ids too, are spared the parse
+	}
 	pat, ok := parsePattern(p.ID)
 	if !ok {
 		return false

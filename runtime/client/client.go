@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/longcall/longcall/runtime"
@@ -136,7 +137,7 @@ func (c *Client) Restore(flights []Flight) {
 	}
 	c.mu.Unlock()
 	for _, f := range restored {
-		c.store.Set(c.runningValues(f.spec, f.match, true)...)
+		c.store.Set(c.expand(runningValues(f.spec), f.match)...)
 	}
 	c.flightsChanged()
 }
@@ -165,9 +166,16 @@ func (c *Client) flightsChanged() {
 // props. It is what a page keeps across a reload: a restored flight sets its
 // running and progress props again.
 func (c *Client) Settled() []protocol.PropValue {
-	var transient []protocol.PropValue // by dependency: a pattern stands for every prop it matches
+	plain := map[runtime.PropID]json.RawMessage{}
+	var patterns []protocol.PropValue // each stands for every prop it matches
 	for _, spec := range c.callbacks {
-		transient = append(transient, settledValues(spec)...)
+		for _, v := range settledValues(spec) {
+			if runtime.IsPattern(v.PropID()) {
+				patterns = append(patterns, v)
+			} else {
+				plain[v.PropID()] = v.Value
+			}
+		}
 	}
 	all := c.store.Snapshot()
 	out := all[:0]
@@ -175,11 +183,10 @@ func (c *Client) Settled() []protocol.PropValue {
 		if v.ID == StatusProp.ID {
 			continue
 		}
-		for _, t := range transient {
-			if runtime.Matches(t.PropID(), v.PropID(), nil) {
-				v.Value = t.Value
-				break
-			}
+		if settled, ok := plain[v.PropID()]; ok {
+			v.Value = settled
+		} else if i := slices.IndexFunc(patterns, func(p protocol.PropValue) bool { return runtime.Matches(p.PropID(), v.PropID(), nil) }); i >= 0 {
+			v.Value = patterns[i].Value
 		}
 		out = append(out, v)
 	}
@@ -455,7 +462,7 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 
 	c.clearError(spec.ID)
 	if spec.Background {
-		c.store.Set(c.runningValues(spec, match, true)...)
+		c.store.Set(c.expand(runningValues(spec), match)...)
 	}
 	c.flightsChanged()
 	if online {
@@ -541,14 +548,14 @@ func (c *Client) jobAccepted(m protocol.Message) {
 		c.mu.Unlock()
 		return
 	}
-	if q := f.spec.Queued; q != nil {
-		defer func(match map[string]string) { c.store.Set(c.expand([]protocol.PropValue{queueText(*q, m)}, match)...) }(f.match)
-	}
 	changed := f.job != m.Job
 	f.job = m.Job
 	cancel := f.cancelPending
 	f.cancelPending = false
 	c.mu.Unlock()
+	if q := f.spec.Queued; q != nil {
+		c.store.Set(c.expand([]protocol.PropValue{queueText(*q, m)}, f.match)...)
+	}
 	if changed {
 		c.flightsChanged()
 	}
@@ -628,18 +635,14 @@ func (c *Client) values(props []runtime.PropID) []protocol.PropValue {
 	return out
 }
 
-// runningValues are the values of spec's Running props for a run of the
-// instance match, during the run or after it.
-func (c *Client) runningValues(spec *runtime.Spec, match map[string]string, during bool) []protocol.PropValue {
+// runningValues are the values spec's Running props take while it runs.
+// Patterns are left for expand.
+func runningValues(spec *runtime.Spec) []protocol.PropValue {
 	out := make([]protocol.PropValue, len(spec.Running))
 	for i, r := range spec.Running {
-		v := r.After
-		if during {
-			v = r.During
-		}
-		out[i] = protocol.PropValue{ID: r.Prop.ID, Prop: r.Prop.Prop, Value: v}
+		out[i] = protocol.PropValue{ID: r.Prop.ID, Prop: r.Prop.Prop, Value: r.During}
 	}
-	return c.expand(out, match)
+	return out
 }
 
 // settledValues are the values spec's bindings take when it does not run:

@@ -90,38 +90,41 @@ func appendPropIDs(dst []byte, name string, ids []PropID) []byte {
 	if len(ids) == 0 {
 		return dst
 	}
-	dst = append(dst, ',', '"')
-	dst = append(dst, name...)
-	dst = append(dst, `":[`...)
+	dst = appendListStart(dst, name)
 	for i, p := range ids {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"id":`...)
-		dst = appendString(dst, p.ID)
-		dst = append(dst, `,"prop":`...)
-		dst = appendString(dst, p.Prop)
-		dst = append(dst, '}')
+		dst = append(appendPropID(dst, p.ID, p.Prop), '}')
 	}
 	return append(dst, ']')
+}
+
+// appendListStart opens a list field: ,"name":[
+func appendListStart(dst []byte, name string) []byte {
+	dst = append(dst, ',', '"')
+	dst = append(dst, name...)
+	return append(dst, `":[`...)
+}
+
+// appendPropID opens an object with a prop's id and name: {"id":…,"prop":…
+func appendPropID(dst []byte, id, prop string) []byte {
+	dst = append(dst, `{"id":`...)
+	dst = appendString(dst, id)
+	dst = append(dst, `,"prop":`...)
+	return appendString(dst, prop)
 }
 
 func appendProps(dst []byte, name string, props []PropValue) ([]byte, error) {
 	if len(props) == 0 {
 		return dst, nil
 	}
-	dst = append(dst, ',', '"')
-	dst = append(dst, name...)
-	dst = append(dst, `":[`...)
+	dst = appendListStart(dst, name)
 	for i, p := range props {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"id":`...)
-		dst = appendString(dst, p.ID)
-		dst = append(dst, `,"prop":`...)
-		dst = appendString(dst, p.Prop)
-		dst = append(dst, `,"value":`...)
+		dst = append(appendPropID(dst, p.ID, p.Prop), `,"value":`...)
 		var err error
 		if dst, err = appendValue(dst, p.Value); err != nil {
 			return dst, err
