@@ -76,6 +76,15 @@ func TestPatternBindingsFollowTheirInstance(t *testing.T) {
 	p.Update(set(prop("job", 1, "n_clicks"), 1))
 	p.waitFor(t, prop("job", 1, "disabled"), "true")
 	p.waitFor(t, prop("bar", 1, "value"), "50")
+	// What the page keeps across a reload has the bindings settled, patterns
+	// included: a restored flight sets them again.
+	for _, v := range p.Settled() {
+		if v.PropID() == prop("job", 1, "disabled") && string(v.Value) != "false" ||
+			v.PropID() == prop("lamp", 0, "children") && string(v.Value) != `"idle"` ||
+			v.PropID() == prop("bar", 1, "value") && string(v.Value) != "0" {
+			t.Errorf("settled %s = %s, want the binding's value when not running", v.PropID(), v.Value)
+		}
+	}
 
 	// Row 0's stop cancels row 0's job, and not row 1's.
 	p.Update(set(prop("stop", 0, "n_clicks"), 1))
