@@ -38,6 +38,20 @@ func newResultCache(ttl time.Duration, maxBytes int64) (*resultCache, error) {
 	return &resultCache{ttl: ttl, now: time.Now, cache: cache}, nil
 }
 
+// newCostCache returns a ristretto cache holding at most maxBytes of
+// entries, by the cost its callers give them.
+func newCostCache[V any](maxBytes int64) (*ristretto.Cache[string, V], error) {
+	return ristretto.NewCache(&ristretto.Config[string, V]{
+		// A counter per KiB: about one per entry that fits. Ristretto
+		// advises ten, for the hit ratio of its admission by frequency, but
+		// each costs 2 to 3 bytes up front.
+		NumCounters:        max(100_000, maxBytes>>10),
+		MaxCost:            maxBytes,
+		BufferItems:        64,
+		IgnoreInternalCost: true, // entryOverhead counts it
+	})
+}
+
 func (c *resultCache) get(key string) (runtime.Result, bool) {
 	v, ok := c.cache.Get(key)
 	if !ok || c.now().UnixNano() >= v.expires {

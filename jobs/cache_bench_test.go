@@ -54,7 +54,6 @@ func BenchmarkResults(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer r.close()
 	f := finished{sessions: []string{"Zk3m9QpLx0aB7cDe"}, result: benchResult(1)}
 	ids := make([]ID, 4096)
 	for i := range ids {

@@ -3,6 +3,8 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -94,32 +96,33 @@ func NewInProcess(opts ...Option) *InProcess {
 }
 
 // Submit implements Manager.
+//
+// The manager's mutex is held only to file the job: its first event is
+// delivered after, under the task's own mutex, which a worker's start
+// waits for. Under a burst of calls the manager's mutex is the one every
+// call, worker and ending job shares, so what it guards is kept to maps and
+// the queue.
 func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) {
 	idem := idemKey(job)
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.closed {
+		m.mu.Unlock()
 		return "", ErrClosed
 	}
-	if idem != "" {
-		if t := m.byIdem[idem]; t != nil {
-			return t.job.ID, m.attachLocked(t.job.ID, job.Session, sink)
-		}
-		if id, ok := m.results.idem(idem); ok {
-			return id, m.attachLocked(id, job.Session, sink)
-		}
+	if id, found, err := m.joinLocked(job, idem, sink); found {
+		m.mu.Unlock()
+		return id, err
 	}
 	if job.CacheKey != "" {
 		if res, ok := m.cache.get(job.CacheKey); ok {
+			m.mu.Unlock()
 			sink.Deliver(Event{Job: job.ID, Kind: Queued}) // every job's first event, a hit's too
 			sink.Deliver(Event{Job: job.ID, Kind: Finished, Result: &res})
 			return job.ID, nil
 		}
-		if t := m.byCache[job.CacheKey]; t != nil && t.attach(job.Session, sink) {
-			return t.job.ID, nil
-		}
 	}
 	if m.fullLocked() {
+		m.mu.Unlock()
 		return "", ErrBusy
 	}
 	if old := m.byKey[job.Key]; old != nil && job.Key != "" {
@@ -127,23 +130,67 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 	}
 	t := newTask(job, sink)
 	t.idem = idem
+	m.fileLocked(t)
+	position := len(m.waiting)
+	eta := m.etaLocked(position)
+	t.mu.Lock() // before a worker can take it: its first event goes first
+	m.ready.Signal()
+	m.mu.Unlock()
+	t.acceptedLocked(position, eta)
+	t.mu.Unlock()
+	return job.ID, nil
+}
+
+// joinLocked attaches sink to the job job would repeat, if there is one: the
+// unfinished or kept job of its idempotency key, or the unfinished job of
+// its CacheBy key. found is false when the job must run.
+func (m *InProcess) joinLocked(job Job, idem string, sink Sink) (id ID, found bool, err error) {
+	if idem != "" {
+		if t := m.byIdem[idem]; t != nil {
+			return t.job.ID, true, m.attachLocked(t.job.ID, job.Session, sink)
+		}
+		if id, ok := m.results.idem(idem); ok {
+			return id, true, m.attachLocked(id, job.Session, sink)
+		}
+	}
+	if job.CacheKey == "" {
+		return "", false, nil
+	}
+	t := m.byCache[job.CacheKey]
+	if t == nil {
+		return "", false, nil
+	}
+	if t.attach(job.Session, sink) {
+		return t.job.ID, true, nil
+	}
+	// It has just finished and is being filed: its result, if it is one
+	// to cache, answers this call as the cache is about to.
+	if res, done := t.outcome(); done && res.Status == protocol.StatusOK {
+		sink.Deliver(Event{Job: job.ID, Kind: Queued})
+		sink.Deliver(Event{Job: job.ID, Kind: Finished, Result: &res})
+		return job.ID, true, nil
+	}
+	return "", false, nil
+}
+
+// fileLocked puts a new task in the queue and the indexes.
+func (m *InProcess) fileLocked(t *task) {
+	job := t.job
 	m.tasks[job.ID] = t
 	if job.Key != "" {
 		m.byKey[job.Key] = t
 	}
-	if idem != "" {
-		m.byIdem[idem] = t
+	if t.idem != "" {
+		m.byIdem[t.idem] = t
 	}
 	if job.CacheKey != "" {
 		m.byCache[job.CacheKey] = t
 	}
 	m.waiting = append(m.waiting, t)
+	t.inQueue = true
 	if job.Queued {
 		m.watchers++
 	}
-	t.accepted(len(m.waiting), m.etaLocked(len(m.waiting)))
-	m.ready.Signal()
-	return job.ID, nil
 }
 
 // fullLocked reports whether the queue holds QueueSize jobs beyond those the
@@ -162,11 +209,16 @@ func (m *InProcess) Attach(_ context.Context, id ID, session string, sink Sink) 
 	return m.attachLocked(id, session, sink)
 }
 
-// attachLocked runs under mu, which endLocked holds while it finishes a task
-// and stores its result, so a job is always found in one place or the other.
+// attachLocked finds the job among the unfinished tasks, then among the
+// kept results. A task leaves tasks (under mu) only once its result is
+// kept, and until then a finished task answers with the result it holds,
+// so a job is always found in one place or the other.
 func (m *InProcess) attachLocked(id ID, session string, sink Sink) error {
 	if t := m.tasks[id]; t != nil && t.watchedBy(session) {
-		t.attach(session, sink)
+		if !t.attach(session, sink) {
+			res, _ := t.outcome()
+			sink.Deliver(Event{Job: id, Kind: Finished, Result: &res})
+		}
 		return nil
 	}
 	if f, ok := m.results.job(id); ok && f.watchedBy(session) {
@@ -180,12 +232,12 @@ func (m *InProcess) attachLocked(id ID, session string, sink Sink) error {
 // Cancel implements Manager.
 func (m *InProcess) Cancel(id ID) bool {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	t := m.tasks[id]
+	m.mu.Unlock()
 	if t == nil {
 		return false
 	}
-	return m.endLocked(t, cancelled(), ErrCancelled)
+	return m.end(t, cancelled(), ErrCancelled)
 }
 
 // Shutdown implements Manager.
@@ -199,15 +251,15 @@ func (m *InProcess) Shutdown(ctx context.Context) error {
 	go func() { m.workers.Wait(); close(done) }()
 	select {
 	case <-done:
-		m.results.close()
 		m.cache.close()
 		return nil
 	case <-ctx.Done():
 		m.mu.Lock()
-		for _, t := range m.tasks {
-			m.endLocked(t, errorResult(protocol.CodeInternal, "the server shut down before the job finished"), ErrClosed)
-		}
+		left := slices.Collect(maps.Values(m.tasks))
 		m.mu.Unlock()
+		for _, t := range left {
+			m.end(t, errorResult(protocol.CodeInternal, "the server shut down before the job finished"), ErrClosed)
+		}
 		return fmt.Errorf("jobs: shutdown: %w", ctx.Err())
 	}
 }
@@ -260,6 +312,7 @@ func (m *InProcess) next(done *task, ran time.Duration) (*task, bool) {
 	t := m.waiting[0]
 	m.waiting[0] = nil
 	m.waiting = m.waiting[1:]
+	t.inQueue = false
 	m.busy++
 	m.leftQueueLocked(t)
 	m.announceLocked()
@@ -332,47 +385,63 @@ func (m *InProcess) run(t *task) {
 }
 
 // end finishes t with res unless it has already finished; cause, when not
-// nil, cancels the handler's context.
+// nil, cancels the handler's context. The Finished event goes out first,
+// under the task's mutex alone; filing the result and forgetting the task
+// follow, the manager's mutex held only for the second.
 func (m *InProcess) end(t *task, res runtime.Result, cause error) bool {
+	if !t.finish(res, cause) {
+		return false
+	}
+	m.results.put(t.job.ID, finished{sessions: t.sessions(), result: res}, t.idem)
+	if key := t.job.CacheKey; key != "" && res.Status == protocol.StatusOK {
+		m.cache.put(key, res, t.job.CacheTTL) // before byCache forgets t: a call finds one or the other
+	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.endLocked(t, res, cause)
+	m.forgetLocked(t)
+	m.mu.Unlock()
+	return true
 }
 
+// endLocked is end for a caller holding mu: Submit, superseding a job. A
+// superseded job is cancelled, so there is no result to cache.
 func (m *InProcess) endLocked(t *task, res runtime.Result, cause error) bool {
 	if !t.finish(res, cause) {
 		return false
 	}
-	delete(m.tasks, t.job.ID)
-	m.dequeueLocked(t)
-	if m.byKey[t.job.Key] == t {
-		delete(m.byKey, t.job.Key)
-	}
-	idem := t.idem
-	if m.byIdem[idem] == t {
-		delete(m.byIdem, idem)
-	}
-	if key := t.job.CacheKey; key != "" && m.byCache[key] == t {
-		delete(m.byCache, key)
-		if res.Status == protocol.StatusOK {
-			m.cache.put(key, res, t.job.CacheTTL)
-		}
-	}
-	m.results.put(t.job.ID, finished{sessions: t.sessions(), result: res}, idem)
+	m.results.put(t.job.ID, finished{sessions: t.sessions(), result: res}, t.idem)
+	m.forgetLocked(t)
 	return true
 }
 
-// dequeueLocked removes an ended task from the queue, if it waited there, and
+// forgetLocked removes a finished task from the queue, if it waited there,
+// and from the indexes that lead to unfinished jobs.
+func (m *InProcess) forgetLocked(t *task) {
+	delete(m.tasks, t.job.ID)
+	if t.inQueue {
+		m.dequeueLocked(t)
+	}
+	if m.byKey[t.job.Key] == t {
+		delete(m.byKey, t.job.Key)
+	}
+	if m.byIdem[t.idem] == t {
+		delete(m.byIdem, t.idem)
+	}
+	if key := t.job.CacheKey; key != "" && m.byCache[key] == t {
+		delete(m.byCache, key)
+	}
+}
+
+// dequeueLocked removes a task that ended while waiting from the queue, and
 // moves up the jobs behind it.
 func (m *InProcess) dequeueLocked(t *task) {
-	for i, w := range m.waiting {
-		if w == t {
-			m.waiting = append(m.waiting[:i], m.waiting[i+1:]...)
-			m.leftQueueLocked(t)
-			m.announceLocked()
-			return
-		}
+	i := slices.Index(m.waiting, t)
+	if i < 0 {
+		return
 	}
+	m.waiting = slices.Delete(m.waiting, i, i+1)
+	t.inQueue = false
+	m.leftQueueLocked(t)
+	m.announceLocked()
 }
 
 // idemKey scopes a job's idempotency key to its session: keys are chosen by

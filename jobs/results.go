@@ -5,8 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dgraph-io/ristretto/v2"
-
 	"github.com/longcall/longcall/runtime"
 )
 
@@ -30,19 +28,25 @@ func (f finished) watchedBy(session string) bool {
 // points to.
 func (f finished) size() int64 {
 	// A session string is its token, which the session holds too.
-	return entryOverhead + resultSize(f.result) + int64(cap(f.sessions))*stringHeader
+	return keptOverhead + resultSize(f.result) + int64(cap(f.sessions))*stringHeader
 }
 
-// Sizes in memory, on 64-bit platforms, for the cost of cache entries.
+// Sizes in memory, on 64-bit platforms, for the cost of kept entries.
 const (
 	stringHeader = 16
 	propHeader   = 2*stringHeader + 24 // protocol.PropValue: two strings and a slice
 	errorSize    = 2 * stringHeader    // protocol.Error
-	// entryOverhead is what an entry of a ristretto cache costs besides what
-	// its value points to: its item in the store (key hashes, the value,
-	// its expiry), its place in the expiry buckets and the policy's cost
-	// map, with the maps' own overhead. Measured on the heap: a small
-	// result takes 270 bytes in all, an idempotency key 260.
+	// keptOverhead is what an entry of results costs besides what its
+	// value points to: its map slot (key and value, 150 bytes, and the
+	// map's share beyond them), its key's bytes and its record in the
+	// FIFO. Measured on the heap with small results and their idempotency
+	// keys: 370 to 430 bytes an entry in all, with the map's room to grow,
+	// so the heap stays within 1.15 times the bound
+	// (TestResultsStayWithinTheirBytes logs it).
+	keptOverhead = 310
+	// entryOverhead is the same for an entry of the CacheBy cache:
+	// ristretto's item, expiry bucket and policy counters. Measured on the
+	// heap: a small result takes 270 bytes in all.
 	entryOverhead = 200
 )
 
@@ -58,32 +62,37 @@ func resultSize(res runtime.Result) int64 {
 	return n
 }
 
-// results keeps finished jobs for re-attach, by job id and by idempotency
-// key, for a TTL, within maxBytes. It is a cache: under memory pressure
-// ristretto may refuse or evict an entry, and a page re-attaching then hears
-// unknown_job. Delivery itself never depends on it: a live session holds its
+// results keeps finished jobs for pages that re-attach, by job id and by
+// idempotency key, for a TTL, within maxBytes: past the bound the oldest
+// entries go first, and a page re-attaching to one of them hears
+// unknown_job. Delivery never depends on it: a live session holds its
 // results in its Outbox until they are written, and the server does not ask
 // the manager again for a result its session still holds.
 //
-// Both kinds of entry share one cache, told apart by their keys: a job id is
-// URL-safe base64 and an idempotency key (idemKey) holds a NUL. An entry is
-// a kept value, not an interface, so that a put allocates nothing of its own.
+// Every entry lives the same TTL, so the order entries are put in is the
+// order they expire in: a map with a FIFO of its keys beside it is all the
+// bookkeeping needed, expired entries leave from the front as new ones come
+// in, and nothing runs in the background. A put never waits, as it is made
+// for every job that ends (tens of thousands a second in a burst). Ristretto,
+// which the CacheBy cache uses, was the wrong tool here: it admits entries by
+// frequency, where finished results are read by id once or never; it applies
+// Sets on a goroutine of its own, so a result had to be waited for to be
+// found right after its job ended; and that wait, once every few hundred
+// jobs, stalled the manager behind a long run queue under load.
 //
-// The TTL is checked on reading, not given to ristretto: ristretto files each
-// entry with a TTL in a map per 5 s of expiry, which only empties when its
-// time comes, and Go maps do not shrink; at 20,000 jobs a second and a TTL
-// of 10 minutes those maps held 500 MB of slots for entries long evicted.
+// Both kinds of entry share the map, told apart by their keys: a job id is
+// URL-safe base64 and an idempotency key (idemKey) holds a NUL.
 type results struct {
-	ttl   time.Duration
-	now   func() time.Time // time.Now; tests move it
-	cache *ristretto.Cache[string, kept]
+	ttl      time.Duration
+	maxBytes int64
+	now      func() time.Time // time.Now; tests move it
 
-	// recent holds what was put since ristretto last applied its buffered
-	// Sets, so that a re-attach right after a job ends finds it without
-	// every put waiting for ristretto's goroutine (under the manager's
-	// lock). Every recentMax puts, a Wait applies them and recent empties.
-	mu     sync.Mutex
-	recent map[string]kept
+	mu      sync.Mutex
+	entries map[string]kept
+	order   []putRecord // oldest first, from head; compacted as it empties
+	head    int
+	bytes   int64  // the costs of the entries in the map
+	puts    uint64 // numbers puts, so that a record knows its entry
 }
 
 // kept is an entry of results: a finished job under its id, or the id of
@@ -91,66 +100,88 @@ type results struct {
 type kept struct {
 	finished
 	id      ID
-	expires int64 // Unix nanoseconds
+	expires int64  // Unix nanoseconds
+	cost    int64  // its share of maxBytes
+	put     uint64 // which put made it
+}
+
+// putRecord is a put, in the FIFO. A key put again leaves its older record
+// behind, which then stands for nothing: put tells its entry apart.
+type putRecord struct {
+	key string
+	put uint64
 }
 
 // defaultResultsMaxBytes bounds the finished results an in-process manager
 // keeps, unless ResultBytes says otherwise: about 200,000 small results.
 const defaultResultsMaxBytes = 64 << 20
 
-const recentMax = 256
-
 func newResults(ttl time.Duration, maxBytes int64) (*results, error) {
-	cache, err := newCostCache[kept](maxBytes)
-	if err != nil {
-		return nil, fmt.Errorf("jobs: results cache: %w", err)
+	if ttl <= 0 || maxBytes <= 0 {
+		return nil, fmt.Errorf("jobs: results: TTL %s and bound %d bytes must be positive", ttl, maxBytes)
 	}
-	return &results{ttl: ttl, now: time.Now, cache: cache, recent: make(map[string]kept, recentMax)}, nil
-}
-
-// newCostCache returns a ristretto cache holding at most maxBytes of
-// entries, by the cost its callers give them.
-func newCostCache[V any](maxBytes int64) (*ristretto.Cache[string, V], error) {
-	return ristretto.NewCache(&ristretto.Config[string, V]{
-		// A counter per KiB: about one per entry that fits. Ristretto
-		// advises ten, for the hit ratio of its admission by frequency, but
-		// each costs 2 to 3 bytes up front (64 MiB of small results would
-		// take 8 MB of counters), and finished results are looked up by id
-		// once or never: frequency tells little about them.
-		NumCounters:        max(100_000, maxBytes>>10),
-		MaxCost:            maxBytes,
-		BufferItems:        64,
-		IgnoreInternalCost: true, // entryOverhead counts it
-	})
+	return &results{ttl: ttl, maxBytes: maxBytes, now: time.Now, entries: map[string]kept{}}, nil
 }
 
 func (r *results) put(id ID, f finished, idemKey string) {
-	expires := r.now().Add(r.ttl).UnixNano()
-	r.set(string(id), kept{finished: f, expires: expires}, f.size())
+	now := r.now()
+	expires := now.Add(r.ttl).UnixNano()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.set(string(id), kept{finished: f, expires: expires, cost: f.size()}, now.UnixNano())
 	if idemKey != "" {
-		// The key is hashed, not kept.
-		r.set(idemKey, kept{id: id, expires: expires}, entryOverhead)
+		r.set(idemKey, kept{id: id, expires: expires, cost: keptOverhead + int64(len(idemKey))}, now.UnixNano())
 	}
 }
 
-func (r *results) set(key string, v kept, cost int64) {
-	r.cache.Set(key, v, cost)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.recent[key] = v
-	if len(r.recent) >= recentMax {
-		r.cache.Wait() // every Set above is applied, or refused
-		clear(r.recent)
+// set stores v under key, first making room: expired entries leave, then
+// the oldest until v fits. An entry larger than the whole bound is not kept.
+func (r *results) set(key string, v kept, now int64) {
+	if v.cost > r.maxBytes {
+		return
+	}
+	if old, ok := r.entries[key]; ok {
+		r.bytes -= old.cost
+		delete(r.entries, key)
+	}
+	for r.head < len(r.order) {
+		oldest, live := r.entries[r.order[r.head].key]
+		live = live && oldest.put == r.order[r.head].put
+		if live && oldest.expires > now && r.bytes+v.cost <= r.maxBytes {
+			break
+		}
+		r.dropOldest(live, oldest.cost)
+	}
+	r.puts++
+	v.put = r.puts
+	r.entries[key] = v
+	r.bytes += v.cost
+	r.order = append(r.order, putRecord{key: key, put: v.put})
+}
+
+// dropOldest removes the record at the head of the FIFO, and its entry when
+// the record still stands for it; the FIFO is compacted once half of it is
+// behind its head, so that it costs O(1) a put amortised.
+func (r *results) dropOldest(live bool, cost int64) {
+	rec := r.order[r.head]
+	if live {
+		delete(r.entries, rec.key)
+		r.bytes -= cost
+	}
+	r.order[r.head] = putRecord{}
+	r.head++
+	if r.head == len(r.order) {
+		r.order, r.head = r.order[:0], 0
+	} else if r.head > len(r.order)/2 {
+		r.order = append(r.order[:0], r.order[r.head:]...)
+		r.head = 0
 	}
 }
 
 func (r *results) get(key string) (kept, bool) {
 	r.mu.Lock()
-	v, ok := r.recent[key]
+	v, ok := r.entries[key]
 	r.mu.Unlock()
-	if !ok {
-		v, ok = r.cache.Get(key)
-	}
 	if !ok || r.now().UnixNano() >= v.expires {
 		return kept{}, false
 	}
@@ -166,5 +197,3 @@ func (r *results) idem(key string) (ID, bool) {
 	v, ok := r.get(key)
 	return v.id, ok && v.id != ""
 }
-
-func (r *results) close() { r.cache.Close() }

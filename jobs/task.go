@@ -30,8 +30,13 @@ type task struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
+	// inQueue is whether the task waits in InProcess.waiting; the manager's
+	// mutex guards it, not the task's.
+	inQueue bool
+
 	mu       sync.Mutex
 	state    taskState
+	result   runtime.Result       // once finished: for a page attaching before the manager files it
 	position int                  // in the queue, from 1, while queued
 	eta      time.Duration        // estimated wait before it starts, while queued
 	progress []protocol.PropValue // latest value of each progress prop, for re-attach
@@ -44,11 +49,11 @@ type task struct {
 	placeTimer   *time.Timer
 }
 
-// accepted delivers the job's first event, Queued with its first place:
-// every job gets it, at once, and the page learns the job's id from it.
-func (t *task) accepted(position int, eta time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// acceptedLocked delivers the job's first event, Queued with its first
+// place: every job gets it, at once, and the page learns the job's id from
+// it. t.mu is held, taken by Submit before the task was in the queue, so
+// that nothing is delivered before it.
+func (t *task) acceptedLocked(position int, eta time.Duration) {
 	t.position, t.eta = position, eta
 	t.tellPlaceLocked()
 }
@@ -157,6 +162,7 @@ func (t *task) finish(res runtime.Result, cause error) bool {
 	}
 	t.leaveQueueLocked()
 	t.state = taskFinished
+	t.result = res
 	if cause != nil {
 		t.cancel(cause)
 	} else {
@@ -164,6 +170,13 @@ func (t *task) finish(res runtime.Result, cause error) bool {
 	}
 	t.deliver(Event{Job: t.job.ID, Kind: Finished, Result: &res})
 	return true
+}
+
+// outcome returns the task's result once it has finished.
+func (t *task) outcome() (runtime.Result, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.result, t.state == taskFinished
 }
 
 // attach makes sink session's sink of the task, after replaying where the
