@@ -42,6 +42,7 @@ type config struct {
 	sessionGrace time.Duration
 	secret       string
 	webDir       string
+	debugAddr    string
 
 	redis redisConfig // -redis, and the roles that need it: redis.go
 	ops   opsConfig   // origins and limits: ops.go
@@ -58,6 +59,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&cfg.sessionGrace, "session-grace", 2*time.Minute, "how long a page's jobs live on while its connection is gone")
 	fs.StringVar(&cfg.secret, "secret", os.Getenv("LONGCALL_SECRET"), "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process)")
 	fs.StringVar(&cfg.webDir, "web", "", "serve assets from this directory instead of the checkout's web/ (no build)")
+	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "serve Go's profiles (/debug/pprof/) on this address, apart from the pages (e.g. 127.0.0.1:6060); off when empty")
 	cfg.redis.register(fs)
 	cfg.ops.register(fs)
 	level := fs.String("log-level", "info", "debug, info, warn or error")

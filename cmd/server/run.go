@@ -23,6 +23,7 @@ import (
 // serving is a running server, as run hands it to its caller.
 type serving struct {
 	URL       string
+	DebugURL  string // the profiles' listener, when -debug-addr is set
 	Callbacks *server.Server
 	Jobs      *jobs.InProcess
 }
@@ -31,8 +32,15 @@ type serving struct {
 // finish. ready hears of the server once the listener is up.
 func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	debugURL, err := debugListener(ctx, cfg.debugAddr, log)
+	if err != nil {
+		return err
+	}
 	if cfg.role == "worker" {
-		return runWorker(ctx, cfg, log, ready) // no pages: redis.go
+		return runWorker(ctx, cfg, log, func(s *serving) { // no pages: redis.go
+			s.DebugURL = debugURL
+			ready(s)
+		})
 	}
 	files, err := assetFiles(ctx, cfg.build, cfg.webDir)
 	if err != nil {
@@ -74,7 +82,7 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	hs := &http.Server{Handler: logRequests(log, secureHeaders(mux)), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	ready(&serving{URL: "http://" + ln.Addr().String(), Callbacks: callbacks, Jobs: inProcess(managers[""])})
+	ready(&serving{URL: "http://" + ln.Addr().String(), DebugURL: debugURL, Callbacks: callbacks, Jobs: inProcess(managers[""])})
 
 	select {
 	case err := <-served:
