@@ -134,10 +134,13 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 	position := len(m.waiting)
 	eta := m.etaLocked(position)
 	t.mu.Lock() // before a worker can take it: its first event goes first
-	m.ready.Signal()
 	m.mu.Unlock()
 	t.acceptedLocked(position, eta)
 	t.mu.Unlock()
+	// A worker woken last runs next on this thread, ahead of the page's
+	// writer that the first event woke: by the time the writer runs, the
+	// job has started and the page gets one message, not two.
+	m.ready.Signal()
 	return job.ID, nil
 }
 
