@@ -60,13 +60,30 @@ func checkSane(t *testing.T, rep report, cfg config) {
 	if len(rep.Errors) != 0 {
 		t.Errorf("errors: %v", rep.Errors)
 	}
-	for name, s := range map[string]summary{
-		"trigger to start": rep.Latency.TriggerToStart, "progress": rep.Latency.Progress,
-		"end to result": rep.Latency.EndToResult, "trigger to result": rep.Latency.TriggerToResult,
-	} {
+	l := rep.Latency
+	sane := map[string]summary{
+		"trigger to start": l.TriggerToStart, "progress": l.Progress,
+		"end to result": l.EndToResult, "trigger to result": l.TriggerToResult,
+	}
+	if kernelStamps {
+		sane["progress in socket"], sane["end to result in socket"] = l.ProgressInSocket, l.EndToResultInSocket
+	}
+	for name, s := range sane {
 		if s.Count == 0 || s.P50MS <= 0 || s.MaxMS < s.P99MS || s.Negative != 0 {
 			t.Errorf("%s latency not sane: %+v", name, s)
 		}
+	}
+	// A first report may be superseded by the next before it is sent, so
+	// there are at most as many as jobs.
+	if l.ProgressFirst.Count+l.ProgressLater.Count != l.Progress.Count || l.ProgressFirst.Count == 0 || l.ProgressFirst.Count > rep.Jobs.OK {
+		t.Errorf("progress: %d first reports and %d later of %d, for %d jobs", l.ProgressFirst.Count, l.ProgressLater.Count, l.Progress.Count, rep.Jobs.OK)
+	}
+	// The kernel received each message before the session read it: stamped
+	// latencies can only be shorter. (The same messages, so the same count.)
+	if kernelStamps && (l.ProgressInSocket.Count != l.Progress.Count || l.ProgressInSocket.P50MS > l.Progress.P50MS ||
+		l.EndToResultInSocket.MaxMS > l.EndToResult.MaxMS) {
+		t.Errorf("kernel-stamped latencies not within those read: progress %+v vs %+v, end to result %+v vs %+v",
+			l.ProgressInSocket, l.Progress, l.EndToResultInSocket, l.EndToResult)
 	}
 	if got, min := rep.Latency.TriggerToResult.P50MS, ms(cfg.length); got < min {
 		t.Errorf("trigger to result p50 %.1f ms, shorter than the job (%.0f ms)", got, min)

@@ -16,7 +16,8 @@ var _ client.Peer = (*session)(nil)
 // Handle implements client.Peer. The arrival time is taken first, before the
 // client's work on the message, which a page would do after receiving it too.
 func (s *session) Handle(m protocol.Message) {
-	now := time.Now()
+	now := arrival{read: time.Now()}
+	now.inSocket, now.stamped = s.stamp.get()
 	s.rec.message(m)
 	finished := s.observe(m, now)
 	s.client.Handle(m)
@@ -58,9 +59,17 @@ func (s *session) Welcome(session string, resumed bool, unsent map[uint64]bool) 
 	s.client.Welcome(session, resumed, unsent)
 }
 
+// arrival is when a message was read, and when the kernel received its
+// bytes (no later than that: see stampedConn), where it says.
+type arrival struct {
+	read     time.Time
+	inSocket time.Time
+	stamped  bool
+}
+
 // observe records what m says about the current job, and returns that job
 // when m ends it.
-func (s *session) observe(m protocol.Message, now time.Time) *jobRun {
+func (s *session) observe(m protocol.Message, now arrival) *jobRun {
 	s.mu.Lock()
 	r := s.current
 	var req uint64
@@ -84,7 +93,7 @@ func (s *session) observe(m protocol.Message, now time.Time) *jobRun {
 	case protocol.TypeJob:
 		if m.State == protocol.JobRunning && !r.started {
 			r.started = true
-			s.rec.triggerToStart.record(now.Sub(r.triggered))
+			s.rec.triggerToStart.record(now.read.Sub(r.triggered))
 		}
 	case protocol.TypeProgress:
 		s.observeProgress(r, m, now)
@@ -95,13 +104,13 @@ func (s *session) observe(m protocol.Message, now time.Time) *jobRun {
 	case protocol.TypeError:
 		r.ended = true
 		s.rec.fail("error " + errorCode(m.Error))
-		s.rec.received(now, false)
+		s.rec.received(now.read, false)
 		return r
 	}
 	return nil
 }
 
-func (s *session) observeProgress(r *jobRun, m protocol.Message, now time.Time) {
+func (s *session) observeProgress(r *jobRun, m protocol.Message, now arrival) {
 	var p examples.LoadProgress
 	if !decodeProp(m.Props, examples.LoadProgressProp.PropID(), &p) {
 		s.rec.fail("progress without a load_progress value")
@@ -116,37 +125,45 @@ func (s *session) observeProgress(r *jobRun, m protocol.Message, now time.Time) 
 		s.rec.fail("progress out of order")
 		return
 	}
-	s.rec.progress.record(now.Sub(time.Unix(0, p.SentNS)))
+	sent := time.Unix(0, p.SentNS)
+	s.rec.progress.record(p.Seq, now.read.Sub(sent))
+	if now.stamped {
+		s.rec.progressInSocket.record(p.Seq, now.inSocket.Sub(sent))
+	}
 	r.lastSeq = p.Seq
 	r.received++
 }
 
-func (s *session) observeResult(r *jobRun, m protocol.Message, now time.Time) {
-	s.rec.triggerToResult.record(now.Sub(r.triggered))
+func (s *session) observeResult(r *jobRun, m protocol.Message, now arrival) {
+	s.rec.triggerToResult.record(now.read.Sub(r.triggered))
 	if m.Status != protocol.StatusOK {
 		kind := "result " + string(m.Status)
 		if m.Error != nil {
 			kind += " " + m.Error.Code
 		}
 		s.rec.fail(kind)
-		s.rec.received(now, false)
+		s.rec.received(now.read, false)
 		return
 	}
 	if !r.started {
 		// The job ended before its running message was written, and the
 		// server sent its result alone: the page heard it had started now.
 		r.started = true
-		s.rec.triggerToStart.record(now.Sub(r.triggered))
+		s.rec.triggerToStart.record(now.read.Sub(r.triggered))
 	}
 	var res examples.LoadResult
 	if !decodeProp(m.Props, examples.LoadResultProp.PropID(), &res) {
 		s.rec.fail("result without a load_result value")
-		s.rec.received(now, false)
+		s.rec.received(now.read, false)
 		return
 	}
-	s.rec.endToResult.record(now.Sub(time.Unix(0, res.EndNS)))
+	end := time.Unix(0, res.EndNS)
+	s.rec.endToResult.record(now.read.Sub(end))
+	if now.stamped {
+		s.rec.endToResultInSocket.record(now.inSocket.Sub(end))
+	}
 	s.rec.jobProgress(res.Sent, r.received, r.lastSeq == res.Sent)
-	s.rec.received(now, true)
+	s.rec.received(now.read, true)
 }
 
 // decodeProp finds prop among values and decodes it into v.

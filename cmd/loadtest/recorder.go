@@ -13,10 +13,16 @@ import (
 // connections' reader goroutines, concurrently: counters are atomic, and only
 // errors, which are rare, take a lock.
 type recorder struct {
-	triggerToStart  histogram // call sent → job "running" received (or the result, when it came alone)
-	progress        histogram // handler's report → progress received
-	endToResult     histogram // handler's return → result received
-	triggerToResult histogram // call sent → result received
+	triggerToStart  histogram // call sent → job "running" read (or the result, when it came alone)
+	progress        reports   // handler's report → progress read by the session
+	endToResult     histogram // handler's return → result read
+	triggerToResult histogram // call sent → result read
+
+	// The same, to the kernel's receive time of the bytes (kernelStamps):
+	// what the server and the network took, without the time a message
+	// then waited for the load generator's goroutines.
+	progressInSocket    reports
+	endToResultInSocket histogram
 
 	triggered atomic.Int64 // calls sent
 	results   atomic.Int64 // results received, of any status
@@ -35,6 +41,22 @@ type recorder struct {
 
 	mu     sync.Mutex
 	errors map[string]int64
+}
+
+// reports are the latencies of progress reports: all, and split into each
+// job's first report, made as the job starts, and the rest. A burst of jobs
+// starting together is a burst of calls too, which the first reports share.
+type reports struct {
+	all, first, later histogram
+}
+
+func (r *reports) record(seq int, d time.Duration) {
+	r.all.record(d)
+	if seq == 1 {
+		r.first.record(d)
+	} else {
+		r.later.record(d)
+	}
 }
 
 func newRecorder() *recorder {

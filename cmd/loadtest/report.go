@@ -65,11 +65,21 @@ type jobCounts struct {
 	Unanswered int64   `json:"unanswered"`   // triggered without a result
 }
 
+// latencies are taken when a session reads each message; the *InSocket ones
+// at the kernel's receive time of its bytes, where the platform gives it
+// (kernelStamps), and are empty elsewhere.
 type latencies struct {
 	TriggerToStart  summary `json:"trigger_to_start"`
 	Progress        summary `json:"progress"`
+	ProgressFirst   summary `json:"progress_first"` // each job's first report, made as it starts
+	ProgressLater   summary `json:"progress_later"`
 	EndToResult     summary `json:"end_to_result"`
 	TriggerToResult summary `json:"trigger_to_result"`
+
+	ProgressInSocket      summary `json:"progress_in_socket"`
+	ProgressFirstInSocket summary `json:"progress_first_in_socket"`
+	ProgressLaterInSocket summary `json:"progress_later_in_socket"`
+	EndToResultInSocket   summary `json:"end_to_result_in_socket"`
 }
 
 type progress struct {
@@ -98,9 +108,16 @@ func newReport(cfg config, t *target, rec *recorder, out outcome) report {
 		},
 		Latency: latencies{
 			TriggerToStart:  rec.triggerToStart.summary(),
-			Progress:        rec.progress.summary(),
+			Progress:        rec.progress.all.summary(),
+			ProgressFirst:   rec.progress.first.summary(),
+			ProgressLater:   rec.progress.later.summary(),
 			EndToResult:     rec.endToResult.summary(),
 			TriggerToResult: rec.triggerToResult.summary(),
+
+			ProgressInSocket:      rec.progressInSocket.all.summary(),
+			ProgressFirstInSocket: rec.progressInSocket.first.summary(),
+			ProgressLaterInSocket: rec.progressInSocket.later.summary(),
+			EndToResultInSocket:   rec.endToResultInSocket.summary(),
 		},
 		Progress: progress{
 			Sent: rec.progressSent.Load(), Received: rec.progressReceived.Load(),

@@ -22,6 +22,7 @@ type session struct {
 	rec    *recorder
 	client *client.Client
 	conn   *client.Conn
+	stamp  receiveStamp // when the kernel received the latest bytes read
 
 	mu       sync.Mutex
 	current  *jobRun // the job in flight, nil between jobs
@@ -55,7 +56,9 @@ func newSession(rec *recorder, job json.RawMessage) *session {
 // dial starts connecting to url; the connection lives, reconnecting if it
 // drops, until ctx ends.
 func (s *session) dial(ctx context.Context, url string) {
-	s.conn = client.Dial(ctx, url, s, "")
+	s.conn = client.NewConn(url, s, "")
+	s.conn.SetHTTPClient(stampingClient(&s.stamp))
+	s.conn.Start(ctx)
 }
 
 // ready is closed once the server has welcomed the session.

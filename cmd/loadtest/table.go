@@ -64,18 +64,37 @@ func workers(n int) string {
 	return fmt.Sprintf("; %d workers", n)
 }
 
+// writeLatencies prints the latencies as the sessions read each message,
+// then, where the kernel stamps what sockets receive, the same up to the
+// bytes' arrival: the server's and the network's share, without the time
+// the message waited for the load generator itself.
 func writeLatencies(w io.Writer, l latencies) {
-	const row = "%-28s %8s %9s %9s %9s %9s %9s\n"
-	fmt.Fprintf(w, row, "latency (ms)", "count", "p50", "p95", "p99", "max", "mean")
-	for _, r := range []struct {
+	const row = "%-34s %8s %9s %9s %9s %9s %9s\n"
+	fmt.Fprintf(w, row, "latency (ms), read by the session", "count", "p50", "p95", "p99", "max", "mean")
+	rows := []struct {
 		name string
 		s    summary
 	}{
 		{"trigger → job running", l.TriggerToStart},
-		{"progress report → received", l.Progress},
-		{"job end → result received", l.EndToResult},
-		{"trigger → result received", l.TriggerToResult},
-	} {
+		{"progress report → read", l.Progress},
+		{"  a job's first report", l.ProgressFirst},
+		{"  its later reports", l.ProgressLater},
+		{"job end → result read", l.EndToResult},
+		{"trigger → result read", l.TriggerToResult},
+		{"in the session's socket (kernel)", summary{}},
+		{"progress report → in socket", l.ProgressInSocket},
+		{"  a job's first report", l.ProgressFirstInSocket},
+		{"  its later reports", l.ProgressLaterInSocket},
+		{"job end → result in socket", l.EndToResultInSocket},
+	}
+	if l.ProgressInSocket.Count == 0 && l.EndToResultInSocket.Count == 0 {
+		rows = rows[:6] // no kernel stamps here
+	}
+	for _, r := range rows {
+		if r.s == (summary{}) {
+			fmt.Fprintln(w, r.name)
+			continue
+		}
 		fmt.Fprintf(w, row, r.name, fmt.Sprint(r.s.Count), f2(r.s.P50MS), f2(r.s.P95MS), f2(r.s.P99MS), f2(r.s.MaxMS), f2(r.s.MeanMS))
 	}
 }

@@ -49,6 +49,7 @@ type Conn struct {
 	url     string
 	peer    Peer
 	session string
+	dial    *websocket.DialOptions // nil: the defaults; natively, SetHTTPClient
 
 	mu      sync.Mutex
 	ws      *websocket.Conn
@@ -145,7 +146,7 @@ var errWelcomed = errors.New("connection closed after welcome")
 
 // connectOnce runs one connection from dial to close.
 func (c *Conn) connectOnce(ctx context.Context) error {
-	ws, _, err := websocket.Dial(ctx, c.url, nil)
+	ws, _, err := websocket.Dial(ctx, c.url, c.dial)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", c.url, err)
 	}
