@@ -136,20 +136,15 @@ func TestResultsDropTheOldestPastTheirBound(t *testing.T) {
 // started) points at the newer job, and the older record of the key does not
 // take the newer entry with it when it leaves the queue.
 func TestResultsKeyPutAgainKeepsTheNewerEntry(t *testing.T) {
-	r, err := newResults(time.Minute, defaultResultsMaxBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Unix(1_800_000_000, 0)
-	r.now = func() time.Time { return now }
+	r, now := resultsOnAClock(t, time.Minute)
 	first, second := NewID(), NewID()
 	r.put(first, finished{sessions: []string{"s"}}, "s\x00key")
-	now = now.Add(2 * time.Minute)
+	*now = now.Add(2 * time.Minute)
 	r.put(second, finished{sessions: []string{"s"}}, "s\x00key")
 	if got, ok := r.idem("s\x00key"); !ok || got != second {
 		t.Fatalf("the key points at %q (%v), want the newer job %q", got, ok, second)
 	}
-	now = now.Add(30 * time.Second)
+	*now = now.Add(30 * time.Second)
 	r.put(NewID(), finished{sessions: []string{"s"}}, "") // drops the expired records
 	if got, ok := r.idem("s\x00key"); !ok || got != second {
 		t.Errorf("after the older records left: the key points at %q (%v), want %q", got, ok, second)
@@ -161,17 +156,12 @@ func TestResultsKeyPutAgainKeepsTheNewerEntry(t *testing.T) {
 
 // A result is not found once its TTL has passed, even before a put drops it.
 func TestResultsExpire(t *testing.T) {
-	r, err := newResults(time.Minute, defaultResultsMaxBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Unix(1_800_000_000, 0)
-	r.now = func() time.Time { return now }
+	r, now := resultsOnAClock(t, time.Minute)
 	older, newer := NewID(), NewID()
 	r.put(older, finished{sessions: []string{"s"}}, "s\x00older")
-	now = now.Add(30 * time.Second)
+	*now = now.Add(30 * time.Second)
 	r.put(newer, finished{sessions: []string{"s"}}, "")
-	now = now.Add(31 * time.Second)
+	*now = now.Add(31 * time.Second)
 	if _, ok := r.job(older); ok {
 		t.Error("a result past its TTL was found")
 	}
@@ -181,4 +171,17 @@ func TestResultsExpire(t *testing.T) {
 	if _, ok := r.job(newer); !ok {
 		t.Error("a result within its TTL was not found")
 	}
+}
+
+// resultsOnAClock returns results whose clock reads *now, which the test
+// moves.
+func resultsOnAClock(t *testing.T, ttl time.Duration) (*results, *time.Time) {
+	t.Helper()
+	r, err := newResults(ttl, defaultResultsMaxBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	r.now = func() time.Time { return now }
+	return r, &now
 }
