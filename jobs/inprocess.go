@@ -392,10 +392,9 @@ func (m *InProcess) run(t *task) {
 // under the task's mutex alone; filing the result and forgetting the task
 // follow, the manager's mutex held only for the second.
 func (m *InProcess) end(t *task, res runtime.Result, cause error) bool {
-	if !t.finish(res, cause) {
+	if !m.finish(t, res, cause) {
 		return false
 	}
-	m.results.put(t.job.ID, finished{sessions: t.sessions(), result: res}, t.idem)
 	if key := t.job.CacheKey; key != "" && res.Status == protocol.StatusOK {
 		m.cache.put(key, res, t.job.CacheTTL) // before byCache forgets t: a call finds one or the other
 	}
@@ -408,11 +407,20 @@ func (m *InProcess) end(t *task, res runtime.Result, cause error) bool {
 // endLocked is end for a caller holding mu: Submit, superseding a job. A
 // superseded job is cancelled, so there is no result to cache.
 func (m *InProcess) endLocked(t *task, res runtime.Result, cause error) bool {
+	if !m.finish(t, res, cause) {
+		return false
+	}
+	m.forgetLocked(t)
+	return true
+}
+
+// finish delivers t's Finished event and keeps its result for pages that
+// re-attach; false if t had already finished.
+func (m *InProcess) finish(t *task, res runtime.Result, cause error) bool {
 	if !t.finish(res, cause) {
 		return false
 	}
 	m.results.put(t.job.ID, finished{sessions: t.sessions(), result: res}, t.idem)
-	m.forgetLocked(t)
 	return true
 }
 

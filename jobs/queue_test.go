@@ -69,6 +69,23 @@ func TestQueuedJobsHearTheirPlaceAsTheQueueMoves(t *testing.T) {
 	}
 }
 
+// holdTheWorker has h's one worker run job 0 of f, whose jobs say their
+// number on started as they start and wait for g.
+func holdTheWorker(t *testing.T, h *harness) (*fixture, *gate, chan int) {
+	t.Helper()
+	g := h.gate()
+	started := make(chan int, 8)
+	f := newFixture()
+	f.handle(func(c *runtime.Call) error {
+		started <- f.in.Get(c)
+		<-g.ch
+		return nil
+	})
+	h.mustSubmit(f.job("", 0))
+	recv(t, started, "the first job")
+	return f, g, started
+}
+
 // queuedEvents counts rec's Queued events.
 func queuedEvents(rec *recorder) int {
 	n := 0
@@ -84,16 +101,7 @@ func queuedEvents(rec *recorder) int {
 // page learns its id, and nothing more however the queue moves.
 func TestJobsThatShowNoPlaceHearOnlyTheFirst(t *testing.T) {
 	h := newHarness(t, jobs.Workers(1), jobs.QueuePlaceEvery(0))
-	g := h.gate()
-	started := make(chan int, 8)
-	f := newFixture()
-	f.handle(func(c *runtime.Call) error {
-		started <- f.in.Get(c)
-		<-g.ch
-		return nil
-	})
-	h.mustSubmit(f.job("", 0))
-	recv(t, started, "the first job")
+	f, g, started := holdTheWorker(t, h)
 	quiet := []*recorder{h.mustSubmit(f.job("", 1)), h.mustSubmit(f.job("", 2)), h.mustSubmit(f.job("", 3))}
 	shown := h.mustSubmit(placed(f, 4))
 	if p := lastPosition(shown); p != 4 {
@@ -122,16 +130,7 @@ func TestJobsThatShowNoPlaceHearOnlyTheFirst(t *testing.T) {
 // it hears only its first place.
 func TestQueuePlacesArePaced(t *testing.T) {
 	h := newHarness(t, jobs.Workers(1), jobs.QueuePlaceEvery(time.Hour))
-	g := h.gate()
-	started := make(chan int, 8)
-	f := newFixture()
-	f.handle(func(c *runtime.Call) error {
-		started <- f.in.Get(c)
-		<-g.ch
-		return nil
-	})
-	h.mustSubmit(f.job("", 0))
-	recv(t, started, "the first job")
+	f, g, _ := holdTheWorker(t, h)
 	ahead := h.mustSubmit(f.job("", 1))
 	behind := h.mustSubmit(placed(f, 2))
 	if p := lastPosition(behind); p != 2 {
@@ -151,16 +150,7 @@ func TestQueuePlacesArePaced(t *testing.T) {
 // A paced place is told when its time comes, the latest one.
 func TestAPacedPlaceIsToldLater(t *testing.T) {
 	h := newHarness(t, jobs.Workers(1), jobs.QueuePlaceEvery(20*time.Millisecond))
-	g := h.gate()
-	started := make(chan int, 8)
-	f := newFixture()
-	f.handle(func(c *runtime.Call) error {
-		started <- f.in.Get(c)
-		<-g.ch
-		return nil
-	})
-	h.mustSubmit(f.job("", 0))
-	recv(t, started, "the first job")
+	f, g, _ := holdTheWorker(t, h)
 	a, b := h.mustSubmit(f.job("", 1)), h.mustSubmit(f.job("", 2))
 	last := h.mustSubmit(placed(f, 3))
 	h.m.Cancel(a.Events()[0].Job)

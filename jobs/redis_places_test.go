@@ -47,17 +47,12 @@ func TestRedisQueuedJobsHearTheirPlaceAsTheQueueMoves(t *testing.T) {
 		<-gates[n].ch
 		return nil
 	})
-	shown := func(n int) jobs.Job {
-		job := f.job("", n)
-		job.Queued = true
-		return job
-	}
 
-	first := r.submit(a, shown(0))
+	first := r.submit(a, placed(f, 0))
 	if got := recv(t, started, "the first job"); got != 0 {
 		t.Fatalf("job %d started first", got)
 	}
-	second, third, fourth := r.submit(b, shown(1)), r.submit(a, shown(2)), r.submit(b, shown(3))
+	second, third, fourth := r.submit(b, placed(f, 1)), r.submit(a, placed(f, 2)), r.submit(b, placed(f, 3))
 	unshown := r.submit(a, f.job("", 4))
 	for i, rec := range []*recorder{second, third, fourth, unshown} {
 		if p := position(rec); p != i+1 {

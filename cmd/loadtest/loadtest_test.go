@@ -10,18 +10,8 @@ import (
 // The generator against a real server on 127.0.0.1, in this process: a few
 // sessions for under two seconds, and every job accounted for.
 func TestLoadAgainstARealServer(t *testing.T) {
-	cfg, err := parseFlags([]string{
-		"-inprocess", "-sessions", "4", "-jobs", "0", "-duration", "1.2s",
-		"-length", "400ms", "-rate", "25", "-ramp", "50ms", "-timeout", "20s",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := run(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkSane(t, rep, cfg)
+	rep := runSane(t, "-inprocess", "-sessions", "4", "-jobs", "0", "-duration", "1.2s",
+		"-length", "400ms", "-rate", "25", "-ramp", "50ms", "-timeout", "20s")
 	if rep.Server == nil || rep.Server.PID != rep.Client.PID {
 		t.Errorf("in-process server not watched as this process: %+v", rep.Server)
 	}
@@ -32,9 +22,16 @@ func TestLoadAgainstASpawnedServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds ./cmd/server")
 	}
-	cfg, err := parseFlags([]string{
-		"-spawn", "-sessions", "3", "-jobs", "2", "-length", "200ms", "-rate", "20", "-ramp", "0", "-timeout", "20s",
-	})
+	rep := runSane(t, "-spawn", "-sessions", "3", "-jobs", "2", "-length", "200ms", "-rate", "20", "-ramp", "0", "-timeout", "20s")
+	if rep.Server == nil || rep.Server.PID == rep.Client.PID || rep.Server.HWMMiB <= 0 {
+		t.Errorf("spawned server not watched: %+v", rep.Server)
+	}
+}
+
+// runSane runs the generator with args and checks its report (checkSane).
+func runSane(t *testing.T, args ...string) report {
+	t.Helper()
+	cfg, err := parseFlags(args)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +40,7 @@ func TestLoadAgainstASpawnedServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSane(t, rep, cfg)
-	if rep.Server == nil || rep.Server.PID == rep.Client.PID || rep.Server.HWMMiB <= 0 {
-		t.Errorf("spawned server not watched: %+v", rep.Server)
-	}
+	return rep
 }
 
 // checkSane fails t unless every job of the run is accounted for.

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -56,7 +57,7 @@ func dialStamped(d *net.Dialer, stamp *receiveStamp) func(ctx context.Context, n
 			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1)
 		}); err != nil || serr != nil {
 			nc.Close()
-			return nil, fmt.Errorf("stamp %s: SO_TIMESTAMPNS: %w", addr, cmpErr(err, serr))
+			return nil, fmt.Errorf("stamp %s: SO_TIMESTAMPNS: %w", addr, errors.Join(err, serr))
 		}
 		return &stampedConn{TCPConn: tcp, raw: raw, oob: make([]byte, syscall.CmsgSpace(16)), latest: stamp}, nil
 	}
@@ -97,13 +98,4 @@ func receiveTime(oob []byte) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-func cmpErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -69,34 +69,35 @@ func workers(n int) string {
 // bytes' arrival: the server's and the network's share, without the time
 // the message waited for the load generator itself.
 func writeLatencies(w io.Writer, l latencies) {
-	const row = "%-34s %8s %9s %9s %9s %9s %9s\n"
-	fmt.Fprintf(w, row, "latency (ms), read by the session", "count", "p50", "p95", "p99", "max", "mean")
-	rows := []struct {
+	type row struct {
 		name string
 		s    summary
-	}{
-		{"trigger → job running", l.TriggerToStart},
-		{"progress report → read", l.Progress},
-		{"  a job's first report", l.ProgressFirst},
-		{"  its later reports", l.ProgressLater},
-		{"job end → result read", l.EndToResult},
-		{"trigger → result read", l.TriggerToResult},
-		{"in the session's socket (kernel)", summary{}},
-		{"progress report → in socket", l.ProgressInSocket},
-		{"  a job's first report", l.ProgressFirstInSocket},
-		{"  its later reports", l.ProgressLaterInSocket},
-		{"job end → result in socket", l.EndToResultInSocket},
 	}
-	if l.ProgressInSocket.Count == 0 && l.EndToResultInSocket.Count == 0 {
-		rows = rows[:6] // no kernel stamps here
-	}
-	for _, r := range rows {
-		if r.s == (summary{}) {
-			fmt.Fprintln(w, r.name)
-			continue
+	const format = "%-34s %8s %9s %9s %9s %9s %9s\n"
+	rows := func(rs ...row) {
+		for _, r := range rs {
+			fmt.Fprintf(w, format, r.name, fmt.Sprint(r.s.Count), f2(r.s.P50MS), f2(r.s.P95MS), f2(r.s.P99MS), f2(r.s.MaxMS), f2(r.s.MeanMS))
 		}
-		fmt.Fprintf(w, row, r.name, fmt.Sprint(r.s.Count), f2(r.s.P50MS), f2(r.s.P95MS), f2(r.s.P99MS), f2(r.s.MaxMS), f2(r.s.MeanMS))
 	}
+	fmt.Fprintf(w, format, "latency (ms), read by the session", "count", "p50", "p95", "p99", "max", "mean")
+	rows(
+		row{"trigger → job running", l.TriggerToStart},
+		row{"progress report → read", l.Progress},
+		row{"  a job's first report", l.ProgressFirst},
+		row{"  its later reports", l.ProgressLater},
+		row{"job end → result read", l.EndToResult},
+		row{"trigger → result read", l.TriggerToResult},
+	)
+	if l.ProgressInSocket.Count == 0 && l.EndToResultInSocket.Count == 0 {
+		return // no kernel stamps here
+	}
+	fmt.Fprintln(w, "in the session's socket (kernel)")
+	rows(
+		row{"progress report → in socket", l.ProgressInSocket},
+		row{"  a job's first report", l.ProgressFirstInSocket},
+		row{"  its later reports", l.ProgressLaterInSocket},
+		row{"job end → result in socket", l.EndToResultInSocket},
+	)
 }
 
 func f2(v float64) string { return fmt.Sprintf("%.2f", v) }

@@ -15,8 +15,12 @@ import (
 // goroutines, the execution trace) on addr, a listener of their own: they
 // tell a reader everything about the process, so they are never on the
 // public address, and an operator reaches them over loopback or a tunnel.
-// It returns the address it listens on; the listener closes when ctx ends.
+// It returns the listener's base URL, "" when addr is empty (no profiles);
+// the listener closes when ctx ends.
 func serveDebug(ctx context.Context, addr string, log *slog.Logger) (string, error) {
+	if addr == "" {
+		return "", nil
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("-debug-addr %s: %w", addr, err)
@@ -37,19 +41,7 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) (string, err
 		<-ctx.Done()
 		hs.Close() // profiles in progress are cut short: nothing to drain
 	}()
-	return ln.Addr().String(), nil
-}
-
-// debugListener starts serveDebug when addr is set, and returns its base
-// URL ("" when it is not).
-func debugListener(ctx context.Context, addr string, log *slog.Logger) (string, error) {
-	if addr == "" {
-		return "", nil
-	}
-	bound, err := serveDebug(ctx, addr, log)
-	if err != nil {
-		return "", err
-	}
-	log.Info("profiles served", "url", "http://"+bound+"/debug/pprof/")
-	return "http://" + bound, nil
+	url := "http://" + ln.Addr().String()
+	log.Info("profiles served", "url", url+"/debug/pprof/")
+	return url, nil
 }

@@ -32,7 +32,7 @@ type serving struct {
 // finish. ready hears of the server once the listener is up.
 func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
-	debugURL, err := debugListener(ctx, cfg.debugAddr, log)
+	debugURL, err := serveDebug(ctx, cfg.debugAddr, log)
 	if err != nil {
 		return err
 	}

@@ -85,11 +85,14 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
+// encodeCases are the messages the encoding benchmarks write.
+var encodeCases = []struct {
+	name string
+	m    protocol.Message
+}{{"job", benchJob}, {"progress", benchProgress}, {"result", benchResult}, {"figure", figureResult}}
+
 func BenchmarkEncode(b *testing.B) {
-	for _, bc := range []struct {
-		name string
-		m    protocol.Message
-	}{{"job", benchJob}, {"progress", benchProgress}, {"result", benchResult}, {"figure", figureResult}} {
+	for _, bc := range encodeCases {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			data, err := protocol.Encode(bc.m)
@@ -109,10 +112,7 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkEncoder is BenchmarkEncode with an Encoder, as a connection's
 // writer has.
 func BenchmarkEncoder(b *testing.B) {
-	for _, bc := range []struct {
-		name string
-		m    protocol.Message
-	}{{"job", benchJob}, {"progress", benchProgress}, {"result", benchResult}, {"figure", figureResult}} {
+	for _, bc := range encodeCases {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			var enc protocol.Encoder
