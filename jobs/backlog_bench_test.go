@@ -12,6 +12,20 @@ import (
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
+// A zero-work background callback for the benchmarks.
+var (
+	benchDash = runtime.NewDashboard("jobsbench")
+	benchIn   = runtime.NewProp[int]("jobsbench_in", "n_clicks")
+	benchOut  = runtime.NewProp[int]("jobsbench_out", "children")
+	benchCB   = benchDash.Callback(
+		runtime.Outputs(benchOut), runtime.Inputs(benchIn),
+		runtime.Background(), runtime.PreventInitialCall(),
+	).Handle(func(call *runtime.Call) error {
+		benchOut.Set(call, benchIn.Get(call))
+		return nil
+	})
+)
+
 // BenchmarkInProcessBacklog submits b.N zero-work jobs at once, a backlog
 // far longer than the pool, and ends when every one has finished: the cost
 // of a queue that must keep its waiting jobs told of their place.

@@ -48,7 +48,7 @@ func (o *Outbox) Deliver(e Event) {
 	}
 	if e.Kind == Progress {
 		// Copy: coalescing writes into the slice, which the reporter owns.
-		e.Props = mergeProps(nil, e.Props)
+		e.Props = MergeProps(nil, e.Props)
 	} else {
 		o.urgent++
 	}

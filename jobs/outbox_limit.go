@@ -29,11 +29,11 @@ func (o *Outbox) coalesce(e Event) bool {
 	last := &o.events[i]
 	switch {
 	case e.Kind == Progress && last.Kind == Progress:
-		last.Props = mergeProps(last.Props, e.Props)
+		last.Props = MergeProps(last.Props, e.Props)
 	case o.full() && carriesProps(last.Kind):
 		// A set_props event's slice is the reporter's, shared by every
 		// session watching the job: write into a copy.
-		last.Props = mergeProps(mergeProps(nil, last.Props), e.Props)
+		last.Props = MergeProps(MergeProps(nil, last.Props), e.Props)
 		if last.Kind == Progress && e.Kind == SetProps {
 			last.Kind = SetProps // the page applies both alike; set_props is never paced
 			o.urgent++

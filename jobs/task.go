@@ -191,7 +191,7 @@ func (t *task) attach(session string, sink Sink) bool {
 	if t.state == taskRunning {
 		sink.Deliver(Event{Job: t.job.ID, Kind: Started})
 		if len(t.progress) > 0 {
-			sink.Deliver(Event{Job: t.job.ID, Kind: Progress, Props: mergeProps(nil, t.progress)})
+			sink.Deliver(Event{Job: t.job.ID, Kind: Progress, Props: MergeProps(nil, t.progress)})
 		}
 	}
 	switch {
@@ -225,7 +225,7 @@ func (t *task) report(kind Kind, props []protocol.PropValue) error {
 		return nil
 	}
 	if kind == Progress {
-		t.progress = mergeProps(t.progress, props)
+		t.progress = MergeProps(t.progress, props)
 	}
 	t.deliver(Event{Job: t.job.ID, Kind: kind, Props: props})
 	return nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs"
 	"github.com/longcall/longcall/ui/examples"
 )
 
@@ -66,12 +67,12 @@ func roleName(role string) string {
 	return "demo dashboard"
 }
 
-func (c *redisConfig) options(cfg config, log *slog.Logger) jobs.RedisOptions {
+func (c *redisConfig) options(cfg config, log *slog.Logger) redisjobs.Options {
 	retries := c.retries
 	if retries == 0 {
-		retries = -1 // RedisOptions reads 0 as "the default"
+		retries = -1 // redisjobs.Options reads 0 as "the default"
 	}
-	return jobs.RedisOptions{
+	return redisjobs.Options{
 		URL:          c.url,
 		Prefix:       c.queue,
 		Queue:        c.queue,
@@ -142,9 +143,9 @@ func inProcessJobs(cfg config) (managers, func(context.Context) error, error) {
 // queues returns the options of the Redis manager of each name: the default
 // on -queue, and each named one on a queue and key prefix of its own,
 // <queue>:<name>, run by every worker process with its own concurrency.
-func (c *redisConfig) queues(cfg config, log *slog.Logger) map[string]jobs.RedisOptions {
+func (c *redisConfig) queues(cfg config, log *slog.Logger) map[string]redisjobs.Options {
 	main := c.options(cfg, log)
-	out := map[string]jobs.RedisOptions{"": main}
+	out := map[string]redisjobs.Options{"": main}
 	for name, workers := range namedManagers {
 		opt := main
 		opt.Prefix = c.queue + ":" + name
@@ -157,8 +158,8 @@ func (c *redisConfig) queues(cfg config, log *slog.Logger) map[string]jobs.Redis
 
 // redisJobs starts the web side of one queue, and in role all a worker of it
 // too.
-func redisJobs(role string, opt jobs.RedisOptions) (jobs.Manager, func(context.Context) error, error) {
-	web, err := jobs.NewRedis(opt)
+func redisJobs(role string, opt redisjobs.Options) (jobs.Manager, func(context.Context) error, error) {
+	web, err := redisjobs.NewManager(opt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -181,8 +182,8 @@ func inProcess(m jobs.Manager) *jobs.InProcess {
 	return in
 }
 
-func startWorker(opt jobs.RedisOptions) (*jobs.Worker, error) {
-	w, err := jobs.NewWorker(opt)
+func startWorker(opt redisjobs.Options) (*redisjobs.Worker, error) {
+	w, err := redisjobs.NewWorker(opt)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +199,7 @@ func startWorker(opt jobs.RedisOptions) (*jobs.Worker, error) {
 // /healthz on -addr (200 while Redis answers), until ctx ends; then running
 // jobs get cfg.grace to finish before they are handed back to the queue.
 func runWorker(ctx context.Context, cfg config, log *slog.Logger, ready func(*serving)) error {
-	var ws []*jobs.Worker
+	var ws []*redisjobs.Worker
 	for name, opt := range cfg.redis.queues(cfg, log) {
 		w, err := startWorker(opt)
 		if err != nil {
@@ -234,7 +235,7 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger, ready func(*se
 
 // shutdownWorkers shuts the workers down at once, not one after the other:
 // each stops taking jobs first, so none takes new ones while another drains.
-func shutdownWorkers(ctx context.Context, ws []*jobs.Worker) error {
+func shutdownWorkers(ctx context.Context, ws []*redisjobs.Worker) error {
 	errs := make([]error, len(ws))
 	var wg sync.WaitGroup
 	for i, w := range ws {

@@ -1,10 +1,11 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -43,15 +44,15 @@ func loop(every time.Duration, stop <-chan struct{}, done chan<- struct{}, fn fu
 // worker runs one: the lost script lets exactly one act on each job, and
 // jobs are recovered as long as any process is up.
 type reaper struct {
-	store *store
-	log   *slog.Logger
+	store *rdb.RDB
+	opt   Options
 	stop  chan struct{}
 	done  chan struct{}
 }
 
-func startReaper(s *store, log *slog.Logger) *reaper {
-	r := &reaper{store: s, log: log, stop: make(chan struct{}), done: make(chan struct{})}
-	go loop(leaseEvery(s.opt.Lease), r.stop, r.done, r.reap)
+func startReaper(s *rdb.RDB, opt Options) *reaper {
+	r := &reaper{store: s, opt: opt, stop: make(chan struct{}), done: make(chan struct{})}
+	go loop(leaseEvery(opt.Lease), r.stop, r.done, r.reap)
 	return r
 }
 
@@ -62,12 +63,12 @@ func (r *reaper) close() {
 
 // reap deals with every lapsed lease, and keeps the head of the queue true.
 func (r *reaper) reap(ctx context.Context) {
-	if err := r.store.tidy(ctx); err != nil {
-		r.log.Warn("jobs: cannot tidy the queue", "err", err)
+	if err := r.store.Tidy(ctx); err != nil {
+		r.opt.Logger.Warn("jobs: cannot tidy the queue", "err", err)
 	}
-	ids, err := r.store.expired(ctx, 100)
+	ids, err := r.store.Expired(ctx, 100)
 	if err != nil {
-		r.log.Warn("jobs: cannot check job leases", "err", err)
+		r.opt.Logger.Warn("jobs: cannot check job leases", "err", err)
 		return
 	}
 	for _, id := range ids {
@@ -75,29 +76,29 @@ func (r *reaper) reap(ctx context.Context) {
 	}
 }
 
-func (r *reaper) recover(ctx context.Context, id ID) {
-	l, ok, err := r.store.lost(ctx, id, lostResult(r.store.opt))
+func (r *reaper) recover(ctx context.Context, id jobs.ID) {
+	l, ok, err := r.store.Lost(ctx, id, lostResult(r.opt))
 	switch {
 	case err != nil:
-		r.log.Warn("jobs: cannot recover a job whose worker was lost", "job", id, "err", err)
+		r.opt.Logger.Warn("jobs: cannot recover a job whose worker was lost", "job", id, "err", err)
 	case !ok:
 		// Renewed after all, or another process recovered it.
-	case !l.requeued:
-		r.log.Error("jobs: a job's worker was lost and the job may not run again; its page gets an error",
-			"job", id, "callback", l.callback, "retries", r.store.opt.Retries)
+	case !l.Requeued:
+		r.opt.Logger.Error("jobs: a job's worker was lost and the job may not run again; its page gets an error",
+			"job", id, "callback", l.Callback, "retries", r.opt.Retries)
 	default:
-		r.log.Warn("jobs: a job's worker was lost; running the job again", "job", id, "callback", l.callback, "run", l.run)
-		if err := r.store.enqueue(ctx, id, l.callback, l.run); err != nil {
-			r.log.Error("jobs: cannot re-queue a lost job; ending it", "job", id, "err", err)
+		r.opt.Logger.Warn("jobs: a job's worker was lost; running the job again", "job", id, "callback", l.Callback, "run", l.Run)
+		if err := r.store.Enqueue(ctx, id, l.Callback, l.Run); err != nil {
+			r.opt.Logger.Error("jobs: cannot re-queue a lost job; ending it", "job", id, "err", err)
 			res := errorResult(protocol.CodeInternal, "the job's worker was lost and the job could not be queued again: "+err.Error())
-			r.store.cancel(ctx, id, res, ErrClosed, nil)
+			r.store.Cancel(ctx, id, res, jobs.ErrClosed, nil)
 		}
 	}
 }
 
 // lostResult is what a page gets for a job whose worker was lost once more
 // than Retries allows.
-func lostResult(opt RedisOptions) runtime.Result {
+func lostResult(opt Options) runtime.Result {
 	return errorResult(protocol.CodeWorkerLost,
 		"the worker running this job stopped (killed, crashed, or cut off from Redis for over "+opt.Lease.String()+
 			"), and the job may not run again on another; run it again")

@@ -1,4 +1,4 @@
-package jobs_test
+package redisjobs_test
 
 import (
 	"io"

@@ -1,10 +1,12 @@
-package jobs
+package rdb
 
 import (
 	"context"
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/longcall/longcall/jobs"
 )
 
 // The queue's order, kept in Redis beside asynq's own queue so that any web
@@ -104,15 +106,15 @@ end
 return 0
 `)
 
-// place is where a job waits: its position from 1 (0: it does not wait)
+// Place is where a job waits: its position from 1 (0: it does not wait)
 // and the estimated wait before it starts (0: unknown).
-type place struct {
-	position int
-	eta      time.Duration
+type Place struct {
+	Position int
+	ETA      time.Duration
 }
 
-// places returns the place of each of ids, in order.
-func (s *store) places(ctx context.Context, ids []ID) ([]place, error) {
+// Places returns the place of each of ids, in order.
+func (s *RDB) Places(ctx context.Context, ids []jobs.ID) ([]Place, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = string(id)
@@ -121,21 +123,21 @@ func (s *store) places(ctx context.Context, ids []ID) ([]place, error) {
 	if err != nil || len(v) != 2*len(ids) {
 		return nil, fmt.Errorf("jobs: read the places of %d queued jobs: %w", len(ids), orBadReply(err))
 	}
-	out := make([]place, len(ids))
+	out := make([]Place, len(ids))
 	for i := range out {
-		out[i] = place{position: int(v[2*i]), eta: time.Duration(v[2*i+1]) * time.Millisecond}
+		out[i] = Place{Position: int(v[2*i]), ETA: time.Duration(v[2*i+1]) * time.Millisecond}
 	}
 	return out, nil
 }
 
 // parsePlace reads a place as the submit script returns it.
-func parsePlace(position, eta string) (place, error) {
+func parsePlace(position, eta string) (Place, error) {
 	p, err1 := strconv.Atoi(position)
 	ms, err2 := strconv.ParseInt(eta, 10, 64)
 	if err1 != nil || err2 != nil {
-		return place{}, fmt.Errorf("jobs: bad place %q, %q from Redis", position, eta)
+		return Place{}, fmt.Errorf("jobs: bad place %q, %q from Redis", position, eta)
 	}
-	return place{position: p, eta: time.Duration(ms) * time.Millisecond}, nil
+	return Place{Position: p, ETA: time.Duration(ms) * time.Millisecond}, nil
 }
 
 // workerMember is how a worker appears in the workers set.
@@ -143,24 +145,26 @@ func workerMember(id string, concurrency int) string {
 	return strconv.Itoa(concurrency) + " " + id
 }
 
-// register tells the estimates that worker id runs concurrency jobs at once,
+// Register tells the estimates that worker id runs concurrency jobs at once,
 // for the next lease.
-func (s *store) register(ctx context.Context, id string, concurrency int) error {
-	if err := s.eval(ctx, scriptRegister, workerMember(id, concurrency), ms(s.opt.Lease)).Err(); err != nil {
+func (s *RDB) Register(ctx context.Context, id string, concurrency int) error {
+	if err := s.eval(ctx, scriptRegister, workerMember(id, concurrency), ms(s.cfg.Lease)).Err(); err != nil {
 		return fmt.Errorf("jobs: register worker %s: %w", id, err)
 	}
 	return nil
 }
 
-// retire takes worker id out of the estimates at once, on shutdown.
-func (s *store) retire(ctx context.Context, id string, concurrency int) error {
+// Retire takes worker id out of the estimates at once, on shutdown.
+func (s *RDB) Retire(ctx context.Context, id string, concurrency int) error {
 	if err := s.rdb.ZRem(ctx, s.keys.workers(), workerMember(id, concurrency)).Err(); err != nil {
 		return fmt.Errorf("jobs: retire worker %s: %w", id, err)
 	}
 	return nil
 }
 
-func (s *store) tidy(ctx context.Context) error {
+// Tidy drops from the head of the queue jobs whose record expired while
+// they waited.
+func (s *RDB) Tidy(ctx context.Context) error {
 	if err := s.eval(ctx, scriptTidy).Err(); err != nil {
 		return fmt.Errorf("jobs: tidy the head of the queue: %w", err)
 	}

@@ -1,4 +1,4 @@
-package jobs_test
+package redisjobs_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs"
 	"github.com/longcall/longcall/runtime"
 )
 
@@ -33,7 +34,7 @@ func position(rec *recorder) int {
 func TestRedisQueuedJobsHearTheirPlaceAsTheQueueMoves(t *testing.T) {
 	r := newRig(t)
 	a, b := r.manager(), r.manager()
-	r.worker(func(o *jobs.RedisOptions) { o.Concurrency = 1 })
+	r.worker(func(o *redisjobs.Options) { o.Concurrency = 1 })
 	gates := make([]*gate, 5)
 	for i := range gates {
 		gates[i] = &gate{ch: make(chan struct{})}

@@ -1,4 +1,4 @@
-package jobs_test
+package redisjobs_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs"
 	"github.com/longcall/longcall/jobs/redistest"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
@@ -28,16 +29,16 @@ import (
 // rig is a Redis with the managers and workers of one test.
 type rig struct {
 	t   *testing.T
-	opt jobs.RedisOptions
+	opt redisjobs.Options
 
 	mu       sync.Mutex
-	managers []*jobs.Redis
-	workers  []*jobs.Worker
+	managers []*redisjobs.Manager
+	workers  []*redisjobs.Worker
 	subs     []submission // checked for a proper lifecycle at cleanup
 }
 
-func newRig(t *testing.T, tweak ...func(*jobs.RedisOptions)) *rig {
-	opt := jobs.RedisOptions{
+func newRig(t *testing.T, tweak ...func(*redisjobs.Options)) *rig {
+	opt := redisjobs.Options{
 		URL:          redistest.Start(t),
 		Queue:        "longcall",
 		Lease:        time.Second, // lost workers are noticed within about a second
@@ -53,9 +54,9 @@ func newRig(t *testing.T, tweak ...func(*jobs.RedisOptions)) *rig {
 }
 
 // manager starts a web-side manager: another web process.
-func (r *rig) manager() *jobs.Redis {
+func (r *rig) manager() *redisjobs.Manager {
 	r.t.Helper()
-	m, err := jobs.NewRedis(r.opt)
+	m, err := redisjobs.NewManager(r.opt)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -66,13 +67,13 @@ func (r *rig) manager() *jobs.Redis {
 }
 
 // worker starts a worker: another worker process.
-func (r *rig) worker(tweak ...func(*jobs.RedisOptions)) *jobs.Worker {
+func (r *rig) worker(tweak ...func(*redisjobs.Options)) *redisjobs.Worker {
 	r.t.Helper()
 	opt := r.opt
 	for _, fn := range tweak {
 		fn(&opt)
 	}
-	w, err := jobs.NewWorker(opt)
+	w, err := redisjobs.NewWorker(opt)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -326,7 +327,7 @@ func TestRedisCancelRunningEndsItOnTheWorkerWithoutRetry(t *testing.T) {
 func TestRedisCancelQueuedRemovesItsTask(t *testing.T) {
 	r := newRig(t)
 	m := r.manager()
-	r.worker(func(o *jobs.RedisOptions) { o.Concurrency = 1 })
+	r.worker(func(o *redisjobs.Options) { o.Concurrency = 1 })
 	g := &gate{ch: make(chan struct{})}
 	started := make(chan context.Context, 1)
 	first := newFixture()
@@ -490,7 +491,7 @@ func TestRedisLostWorkerJobRunsAgainElsewhere(t *testing.T) {
 	r := newRig(t)
 	m := r.manager()
 	cut := newCutProxy(t, r.opt.URL)
-	lost := r.worker(func(o *jobs.RedisOptions) { o.URL = cut.url })
+	lost := r.worker(func(o *redisjobs.Options) { o.URL = cut.url })
 	defer lost.Shutdown(context.Background())
 
 	var runs atomic.Int32
@@ -518,10 +519,10 @@ func TestRedisLostWorkerJobRunsAgainElsewhere(t *testing.T) {
 }
 
 func TestRedisLostWorkerWithoutRetriesEndsTheJob(t *testing.T) {
-	r := newRig(t, func(o *jobs.RedisOptions) { o.Retries = -1 })
+	r := newRig(t, func(o *redisjobs.Options) { o.Retries = -1 })
 	m := r.manager()
 	cut := newCutProxy(t, r.opt.URL)
-	lost := r.worker(func(o *jobs.RedisOptions) { o.URL = cut.url })
+	lost := r.worker(func(o *redisjobs.Options) { o.URL = cut.url })
 	defer lost.Shutdown(context.Background())
 	started := make(chan struct{})
 	f := newFixture()
@@ -567,7 +568,7 @@ func TestRedisWorkerShutdownHandsJobsBack(t *testing.T) {
 
 // queueSettles waits until asynq has no task left in any state but
 // completed: nothing is retried or archived after a cancel.
-func queueSettles(t *testing.T, i *asynq.Inspector, opt jobs.RedisOptions) {
+func queueSettles(t *testing.T, i *asynq.Inspector, opt redisjobs.Options) {
 	t.Helper()
 	var q *asynq.QueueInfo
 	waitUntil(t, "the asynq queue to empty", func() bool {

@@ -1,4 +1,4 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
@@ -7,9 +7,12 @@ import (
 	"sync"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 )
 
-// Redis is the Manager of a web process when jobs run on Redis workers
+// Manager is the jobs.Manager of a web process when jobs run on Redis workers
 // (NewWorker), on any machine: it queues jobs on asynq and streams their
 // events back from Redis. Any number of web processes and workers share one
 // Redis; a page can follow its job from any web process, one that did not
@@ -17,9 +20,9 @@ import (
 //
 // Shutdown leaves jobs running: they belong to the workers, and the pages
 // re-attach through another web process (or this one, restarted).
-type Redis struct {
-	opt    RedisOptions
-	store  *store
+type Manager struct {
+	opt    Options
+	store  *rdb.RDB
 	feeds  *feeds
 	events *redis.PubSub
 	reaper *reaper
@@ -29,30 +32,29 @@ type Redis struct {
 	listened chan struct{} // closed when the events reader returns
 }
 
-// NewRedis connects to Redis and starts reading job events.
-func NewRedis(opt RedisOptions) (*Redis, error) {
+// NewManager connects to Redis and starts reading job events.
+func NewManager(opt Options) (*Manager, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
 	defer cancel()
-	rdb, err := opt.connect(ctx)
+	s, err := opt.open(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s := newStore(rdb, opt)
-	ps, err := subscribe(ctx, rdb, s.keys.events())
+	ps, err := s.SubscribeEvents(ctx)
 	if err != nil {
-		rdb.Close()
+		s.Close()
 		return nil, fmt.Errorf("jobs: subscribe to job events: %w", err)
 	}
-	m := &Redis{
+	m := &Manager{
 		opt:      opt,
 		store:    s,
-		feeds:    newFeeds(s, opt.Logger),
+		feeds:    newFeeds(s, opt),
 		events:   ps,
-		reaper:   startReaper(s, opt.Logger),
+		reaper:   startReaper(s, opt),
 		listened: make(chan struct{}),
 	}
 	go func() {
@@ -63,64 +65,64 @@ func NewRedis(opt RedisOptions) (*Redis, error) {
 	return m, nil
 }
 
-// Submit implements Manager. The job is recorded and its first event
+// Submit implements jobs.Manager. The job is recorded and its first event
 // written in one step, then queued on asynq.
-func (m *Redis) Submit(ctx context.Context, job Job, sink Sink) (ID, error) {
+func (m *Manager) Submit(ctx context.Context, job jobs.Job, sink jobs.Sink) (jobs.ID, error) {
 	if m.isClosed() {
-		return "", ErrClosed
+		return "", jobs.ErrClosed
 	}
-	f := m.feeds.open(job.ID, hashed(job.Session), sink)
+	f := m.feeds.open(job.ID, rdb.Hash(job.Session), sink)
 	seen := m.feeds.places.moves.Load()
-	out, err := m.store.submit(ctx, job)
-	if err != nil || out.kind != "new" {
+	out, err := m.store.Submit(ctx, job)
+	if err != nil || out.Kind != "new" {
 		m.feeds.close(f)
 	}
 	switch {
 	case err != nil:
 		return "", err
-	case out.kind == "hit":
-		return job.ID, deliverHit(job.ID, out.other, sink)
-	case out.kind == "join":
-		id := ID(out.other)
+	case out.Kind == "hit":
+		return job.ID, deliverHit(job.ID, out.Other, sink)
+	case out.Kind == "join":
+		id := jobs.ID(out.Other)
 		return id, m.Attach(ctx, id, job.Session, sink)
 	}
-	if out.other != "" {
-		if _, err := m.store.cancel(ctx, ID(out.other), cancelled(), ErrSuperseded, nil); err != nil {
-			m.opt.Logger.Warn("jobs: superseding a job", "job", out.other, "err", err)
+	if out.Other != "" {
+		if _, err := m.store.Cancel(ctx, jobs.ID(out.Other), cancelled(), jobs.ErrSuperseded, nil); err != nil {
+			m.opt.Logger.Warn("jobs: superseding a job", "job", out.Other, "err", err)
 		}
 	}
-	if err := m.store.enqueue(ctx, job.ID, job.Callback, 1); err != nil {
+	if err := m.store.Enqueue(ctx, job.ID, job.Callback, 1); err != nil {
 		m.feeds.close(f)
-		if derr := m.store.discard(context.WithoutCancel(ctx), job.ID); derr != nil {
+		if derr := m.store.Discard(context.WithoutCancel(ctx), job.ID); derr != nil {
 			m.opt.Logger.Warn("jobs: discarding a job that could not be queued", "job", job.ID, "err", derr)
 		}
 		return "", err
 	}
-	m.feeds.startNew(ctx, f, 1, queuedAt{place: out.place, shows: job.Queued, seen: seen})
+	m.feeds.startNew(ctx, f, 1, queuedAt{place: out.Place, shows: job.Queued, seen: seen})
 	return job.ID, nil
 }
 
 // deliverHit answers a submission from the CacheBy cache: the job's first
 // event and its result, without a run.
-func deliverHit(id ID, event string, sink Sink) error {
-	e, err := decodeEvent(id, event)
+func deliverHit(id jobs.ID, event string, sink jobs.Sink) error {
+	e, err := rdb.DecodeEvent(id, event)
 	if err != nil {
 		return err
 	}
-	sink.Deliver(Event{Job: id, Kind: Queued})
+	sink.Deliver(jobs.Event{Job: id, Kind: jobs.Queued})
 	sink.Deliver(e)
 	return nil
 }
 
-// Attach implements Manager. It works for any job in Redis, submitted by
+// Attach implements jobs.Manager. It works for any job in Redis, submitted by
 // any web process.
-func (m *Redis) Attach(ctx context.Context, id ID, session string, sink Sink) error {
+func (m *Manager) Attach(ctx context.Context, id jobs.ID, session string, sink jobs.Sink) error {
 	if m.isClosed() {
-		return ErrClosed
+		return jobs.ErrClosed
 	}
-	f := m.feeds.open(id, hashed(session), sink)
+	f := m.feeds.open(id, rdb.Hash(session), sink)
 	seen := m.feeds.places.moves.Load()
-	snap, err := m.store.attach(ctx, id, session)
+	snap, err := m.store.Attach(ctx, id, session)
 	if err != nil {
 		m.feeds.close(f)
 		return err
@@ -129,22 +131,22 @@ func (m *Redis) Attach(ctx context.Context, id ID, session string, sink Sink) er
 	return nil
 }
 
-// Cancel implements Manager, on whichever worker the job runs. A page that
+// Cancel implements jobs.Manager, on whichever worker the job runs. A page that
 // has since attached to the job through another web process keeps it: this
 // process's Cancel of it (its session expiring here) is then refused.
-func (m *Redis) Cancel(id ID) bool {
+func (m *Manager) Cancel(id jobs.ID) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
 	defer cancel()
-	ok, err := m.store.cancel(ctx, id, cancelled(), ErrCancelled, m.feeds.attachments(id))
+	ok, err := m.store.Cancel(ctx, id, cancelled(), jobs.ErrCancelled, m.feeds.attachments(id))
 	if err != nil {
 		m.opt.Logger.Warn("jobs: cancel", "job", id, "err", err)
 	}
 	return ok
 }
 
-// Shutdown implements Manager for a web process: it stops taking jobs and
+// Shutdown implements jobs.Manager for a web process: it stops taking jobs and
 // reading events. Jobs run on; their pages re-attach elsewhere.
-func (m *Redis) Shutdown(ctx context.Context) error {
+func (m *Manager) Shutdown(ctx context.Context) error {
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
@@ -161,10 +163,10 @@ func (m *Redis) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = errors.Join(err, fmt.Errorf("jobs: shutdown: the events reader is still delivering: %w", ctx.Err()))
 	}
-	return errors.Join(err, m.store.close())
+	return errors.Join(err, m.store.Close())
 }
 
-func (m *Redis) isClosed() bool {
+func (m *Manager) isClosed() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.closed

@@ -1,4 +1,4 @@
-package jobs_test
+package redisjobs_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs"
 	"github.com/longcall/longcall/jobs/redistest"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/client"
@@ -49,13 +50,13 @@ func benchManagers(workers int) map[string]func(b *testing.B) jobs.Manager {
 			return m
 		},
 		"redis": func(b *testing.B) jobs.Manager {
-			opt := jobs.RedisOptions{URL: redistest.Start(b), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			m, err := jobs.NewRedis(opt)
+			opt := redisjobs.Options{URL: redistest.Start(b), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			m, err := redisjobs.NewManager(opt)
 			if err != nil {
 				b.Fatal(err)
 			}
 			for range workers {
-				w, err := jobs.NewWorker(opt)
+				w, err := redisjobs.NewWorker(opt)
 				if err != nil {
 					b.Fatal(err)
 				}

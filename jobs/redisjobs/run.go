@@ -1,11 +1,14 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -19,16 +22,18 @@ import (
 // Redis a write per interval, not one per report. set_props and Finished
 // are never coalesced, and they end a progress wait at once.
 type run struct {
-	store    *store
-	job      ID
+	store    *rdb.RDB
+	job      jobs.ID
 	n        int64 // the run number; writes of a stale run are refused
 	callback string
-	interval time.Duration
+	interval time.Duration // Options.ProgressInterval
+	lease    time.Duration // Options.Lease
+	log      *slog.Logger
 	onLost   func(error) // the job's record refused a write, or Redis stayed unreachable
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	out    *Outbox
+	out    *jobs.Outbox
 	halt   chan struct{} // closed by stop: write nothing more
 	pumped chan struct{} // closed when the writer has returned
 
@@ -39,29 +44,29 @@ type run struct {
 	stopped bool
 }
 
-func newRun(parent context.Context, s *store, id ID, n int64) *run {
+func newRun(parent context.Context, s *rdb.RDB, opt Options, id jobs.ID, n int64) *run {
 	ctx, cancel := context.WithCancelCause(parent)
 	return &run{
-		store: s, job: id, n: n, interval: s.opt.ProgressInterval,
-		ctx: ctx, cancel: cancel, out: NewOutbox(),
+		store: s, job: id, n: n, interval: opt.ProgressInterval, lease: opt.Lease, log: opt.Logger,
+		ctx: ctx, cancel: cancel, out: jobs.NewOutbox(),
 		halt: make(chan struct{}), pumped: make(chan struct{}),
 	}
 }
 
 // Progress implements runtime.Reporter.
-func (r *run) Progress(props []protocol.PropValue) error { return r.report(Progress, props) }
+func (r *run) Progress(props []protocol.PropValue) error { return r.report(jobs.Progress, props) }
 
 // SetProps implements runtime.Reporter.
-func (r *run) SetProps(props []protocol.PropValue) error { return r.report(SetProps, props) }
+func (r *run) SetProps(props []protocol.PropValue) error { return r.report(jobs.SetProps, props) }
 
-func (r *run) report(kind Kind, props []protocol.PropValue) error {
+func (r *run) report(kind jobs.Kind, props []protocol.PropValue) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ended {
-		return ErrJobEnded
+		return jobs.ErrJobEnded
 	}
 	if len(props) > 0 {
-		r.out.Deliver(Event{Job: r.job, Kind: kind, Props: props})
+		r.out.Deliver(jobs.Event{Job: r.job, Kind: kind, Props: props})
 	}
 	return nil
 }
@@ -76,7 +81,7 @@ func (r *run) finish(res runtime.Result, cause error) bool {
 		return false
 	}
 	r.ended = true
-	r.out.Deliver(Event{Job: r.job, Kind: Finished, Result: &res})
+	r.out.Deliver(jobs.Event{Job: r.job, Kind: jobs.Finished, Result: &res})
 	r.mu.Unlock()
 	r.cancel(orError(cause, context.Canceled))
 	return true
@@ -117,8 +122,8 @@ func (r *run) pump() {
 		}
 		var changed []protocol.PropValue
 		for _, e := range events {
-			if e.Kind == Progress {
-				snapshot = mergeProps(snapshot, e.Props)
+			if e.Kind == jobs.Progress {
+				snapshot = jobs.MergeProps(snapshot, e.Props)
 				changed = snapshot
 				lastProgress = time.Now()
 			}
@@ -126,7 +131,7 @@ func (r *run) pump() {
 		if !r.write(events, changed) {
 			return
 		}
-		if events[len(events)-1].Kind == Finished {
+		if events[len(events)-1].Kind == jobs.Finished {
 			return
 		}
 	}
@@ -156,25 +161,25 @@ func (r *run) pace(lastProgress time.Time) bool {
 
 // write stores a batch, retrying while Redis is unreachable for up to a
 // lease: beyond that the job counts as lost anyway and is another run's.
-func (r *run) write(events []Event, snapshot []protocol.PropValue) bool {
-	deadline := time.Now().Add(r.store.opt.Lease)
+func (r *run) write(events []jobs.Event, snapshot []protocol.PropValue) bool {
+	deadline := time.Now().Add(r.lease)
 	backoff := 10 * time.Millisecond
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
-		ok, err := r.store.emit(ctx, r.job, r.n, snapshot, events)
+		ok, err := r.store.Emit(ctx, r.job, r.n, snapshot, events)
 		cancel()
 		switch {
 		case err == nil && ok:
 			return true
 		case err == nil:
-			r.onLost(ErrJobEnded) // ended elsewhere: cancelled, superseded, or its lease lapsed
+			r.onLost(jobs.ErrJobEnded) // ended elsewhere: cancelled, superseded, or its lease lapsed
 			return false
 		case time.Now().After(deadline):
-			r.store.opt.Logger.Error("jobs: cannot write a job's events to Redis; giving the job up", "job", r.job, "err", err)
+			r.log.Error("jobs: cannot write a job's events to Redis; giving the job up", "job", r.job, "err", err)
 			r.onLost(err)
 			return false
 		}
-		r.store.opt.Logger.Warn("jobs: writing a job's events to Redis; retrying", "job", r.job, "err", err)
+		r.log.Warn("jobs: writing a job's events to Redis; retrying", "job", r.job, "err", err)
 		select {
 		case <-r.halt:
 			return false

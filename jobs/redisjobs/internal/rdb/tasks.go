@@ -1,4 +1,4 @@
-package jobs
+package rdb
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime"
 )
 
@@ -15,11 +16,11 @@ import (
 // callback id and its id the job id (then id.2, id.3 for re-runs), so
 // asynq's CLI and asynqmon show which callback waits and find a job by id.
 
-// taskPayload is what a task carries: which job and which run of it. The
+// Task is what an asynq task carries: which job and which run of it. The
 // request stays in the job's record, so a re-run needs no copy of it.
-type taskPayload struct {
-	Job ID    `json:"job"`
-	Run int64 `json:"run"`
+type Task struct {
+	Job jobs.ID `json:"job"`
+	Run int64   `json:"run"`
 }
 
 // taskRetries is how often asynq retries a task whose worker could not reach
@@ -29,31 +30,40 @@ type taskPayload struct {
 // the lease reaper's business (Retries).
 const taskRetries = 3
 
-// enqueue queues run of job id. Enqueuing the same run twice (two reapers
+// DecodeTask reads the job and run an asynq task carries.
+func DecodeTask(payload []byte) (Task, error) {
+	var t Task
+	if err := json.Unmarshal(payload, &t); err != nil || t.Job == "" {
+		return t, fmt.Errorf("jobs: the task carries no job: %v", err)
+	}
+	return t, nil
+}
+
+// Enqueue queues run of job id. Enqueuing the same run twice (two reapers
 // racing) is harmless: asynq refuses the second task id.
-func (s *store) enqueue(ctx context.Context, id ID, callback string, run int64) error {
-	payload, err := json.Marshal(taskPayload{Job: id, Run: run})
+func (s *RDB) Enqueue(ctx context.Context, id jobs.ID, callback string, run int64) error {
+	payload, err := json.Marshal(Task{Job: id, Run: run})
 	if err != nil {
 		return fmt.Errorf("jobs: encode task of job %s: %w", id, err)
 	}
 	_, err = s.tasks.EnqueueContext(ctx, asynq.NewTask(callback, payload),
 		asynq.TaskID(taskID(id, run)),
-		asynq.Queue(s.opt.Queue),
+		asynq.Queue(s.cfg.Queue),
 		asynq.MaxRetry(taskRetries),
-		asynq.Timeout(s.opt.JobTTL), // asynq's default, 30 min, would cut long jobs off
+		asynq.Timeout(s.cfg.JobTTL), // asynq's default, 30 min, would cut long jobs off
 	)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("jobs: enqueue job %s on asynq queue %q: %w", id, s.opt.Queue, err)
+		return fmt.Errorf("jobs: enqueue job %s on asynq queue %q: %w", id, s.cfg.Queue, err)
 	}
 	return nil
 }
 
-// cancel finishes job id with res and stops its run: a queued task is
+// Cancel finishes job id with res and stops its run: a queued task is
 // deleted, so it never reaches a worker; a running handler's context is
 // cancelled with cause on whichever worker runs it. It reports whether the
 // job was unfinished (and, with attachments, still attached from here).
-func (s *store) cancel(ctx context.Context, id ID, res runtime.Result, cause error, from []attachment) (bool, error) {
-	state, run, ok, err := s.end(ctx, id, res, from)
+func (s *RDB) Cancel(ctx context.Context, id jobs.ID, res runtime.Result, cause error, from []Attachment) (bool, error) {
+	state, run, ok, err := s.End(ctx, id, res, from)
 	if !ok {
 		return false, err
 	}
@@ -61,7 +71,7 @@ func (s *store) cancel(ctx context.Context, id ID, res runtime.Result, cause err
 	case "queued":
 		// Best effort: a task dequeued meanwhile finds its job ended and
 		// is skipped.
-		_ = s.inspector.DeleteTask(s.opt.Queue, taskID(id, run))
+		_ = s.inspector.DeleteTask(s.cfg.Queue, taskID(id, run))
 	case "running":
 		if err := s.rdb.Publish(ctx, s.keys.cancels(), string(id)+" "+causeName(cause)).Err(); err != nil {
 			// The job has ended for its pages; its handler stops at its
@@ -72,7 +82,7 @@ func (s *store) cancel(ctx context.Context, id ID, res runtime.Result, cause err
 	return true, nil
 }
 
-var causes = map[string]error{"cancelled": ErrCancelled, "superseded": ErrSuperseded, "closed": ErrClosed}
+var causes = map[string]error{"cancelled": jobs.ErrCancelled, "superseded": jobs.ErrSuperseded, "closed": jobs.ErrClosed}
 
 func causeName(cause error) string {
 	for name, err := range causes {
@@ -83,9 +93,10 @@ func causeName(cause error) string {
 	return "cancelled"
 }
 
-func causeOf(name string) error {
+// CauseOf is the cause a cancel message names, for the handler's context.
+func CauseOf(name string) error {
 	if err, ok := causes[name]; ok {
 		return err
 	}
-	return ErrCancelled
+	return jobs.ErrCancelled
 }

@@ -1,8 +1,11 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
 	"testing"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 )
 
 // lastHeard returns the position of the latest Queued event l received.
@@ -10,7 +13,7 @@ func lastHeard(l *sinkLog) (position, heard int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, e := range l.events {
-		if e.Kind == Queued {
+		if e.Kind == jobs.Queued {
 			position, heard = e.Position, heard+1
 		}
 	}
@@ -24,24 +27,24 @@ func lastHeard(l *sinkLog) (position, heard int) {
 func TestPlacerTellsTheHeadEveryMoveAndTheRestEveryHundredth(t *testing.T) {
 	s := testStore(t)
 	s.opt.QueuePlaceEvery = -1 // every place told: the pace is not under test
-	fs := newFeeds(s, s.opt.Logger)
+	fs := newFeeds(s.RDB, s.opt)
 	ctx := context.Background()
 	const n = 3 * announceNear
-	ids := make([]ID, n)
+	ids := make([]jobs.ID, n)
 	logs := make([]*sinkLog, n)
 	for i := range ids {
-		job := Job{ID: NewID(), Callback: "unit:out.children", Session: "session", Queued: true}
-		out, err := s.submit(ctx, job)
-		if err != nil || out.place.position != i+1 {
+		job := jobs.Job{ID: jobs.NewID(), Callback: "unit:out.children", Session: "session", Queued: true}
+		out, err := s.Submit(ctx, job)
+		if err != nil || out.Place.Position != i+1 {
 			t.Fatalf("submission %d: %+v, %v; want place %d", i, out, err, i+1)
 		}
 		ids[i], logs[i] = job.ID, &sinkLog{}
-		fs.startNew(ctx, fs.open(job.ID, hashed(job.Session), logs[i]), 1, queuedAt{place: out.place, shows: true, seen: fs.places.moves.Load()})
+		fs.startNew(ctx, fs.open(job.ID, rdb.Hash(job.Session), logs[i]), 1, queuedAt{place: out.Place, shows: true, seen: fs.places.moves.Load()})
 	}
 
 	for moves := 1; moves <= announceNear; moves++ {
 		started := ids[moves-1]
-		if _, _, ok, err := s.start(ctx, started, 1, "worker"); !ok || err != nil {
+		if _, _, ok, err := s.Start(ctx, started, 1, "worker"); !ok || err != nil {
 			t.Fatalf("start job %d: %v, %v", moves-1, ok, err)
 		}
 		fs.dispatch(ctx, frames(t, s, started)[2]) // Started, as the events channel would carry it

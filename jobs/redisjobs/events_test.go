@@ -1,4 +1,4 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 	"github.com/longcall/longcall/jobs/redistest"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
@@ -18,9 +20,15 @@ import (
 // Unit tests of the event transport and of progress coalescing, on the
 // storage layer of a real Redis, without asynq or workers.
 
-func testStore(t *testing.T) *store {
+// testDB is the storage layer with the options it was opened with.
+type testDB struct {
+	*rdb.RDB
+	opt Options
+}
+
+func testStore(t *testing.T) testDB {
 	t.Helper()
-	opt, err := RedisOptions{
+	opt, err := Options{
 		URL:              redistest.Start(t),
 		ProgressInterval: 20 * time.Millisecond,
 		Logger:           slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -28,26 +36,24 @@ func testStore(t *testing.T) *store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	rdb, err := opt.connect(ctx)
+	s, err := opt.open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newStore(rdb, opt)
-	t.Cleanup(func() { s.close() })
-	return s
+	t.Cleanup(func() { s.Close() })
+	return testDB{RDB: s, opt: opt}
 }
 
 // startedJob records a job and starts its first run, as Submit and a
 // worker do: its stream then holds Queued (1) and Started (2).
-func startedJob(t *testing.T, s *store) Job {
+func startedJob(t *testing.T, s testDB) jobs.Job {
 	t.Helper()
-	job := Job{ID: NewID(), Callback: "unit:out.children", Session: "session"}
+	job := jobs.Job{ID: jobs.NewID(), Callback: "unit:out.children", Session: "session"}
 	ctx := context.Background()
-	if out, err := s.submit(ctx, job); err != nil || out.kind != "new" {
+	if out, err := s.Submit(ctx, job); err != nil || out.Kind != "new" {
 		t.Fatalf("submit: %+v, %v", out, err)
 	}
-	if _, _, ok, err := s.start(ctx, job.ID, 1, "worker"); !ok || err != nil {
+	if _, _, ok, err := s.Start(ctx, job.ID, 1, "worker"); !ok || err != nil {
 		t.Fatalf("start: %v, %v", ok, err)
 	}
 	return job
@@ -55,67 +61,67 @@ func startedJob(t *testing.T, s *store) Job {
 
 // emit writes events as a run does, with the progress snapshot it would
 // keep.
-func emit(t *testing.T, s *store, id ID, events ...Event) {
+func emit(t *testing.T, s testDB, id jobs.ID, events ...jobs.Event) {
 	t.Helper()
 	var snapshot []protocol.PropValue
 	for _, e := range events {
-		if e.Kind == Progress {
-			snapshot = mergeProps(snapshot, e.Props)
+		if e.Kind == jobs.Progress {
+			snapshot = jobs.MergeProps(snapshot, e.Props)
 		}
 	}
-	if ok, err := s.emit(context.Background(), id, 1, snapshot, events); !ok || err != nil {
+	if ok, err := s.Emit(context.Background(), id, 1, snapshot, events); !ok || err != nil {
 		t.Fatalf("emit: %v, %v", ok, err)
 	}
 }
 
-func progress(n int) Event {
-	return Event{Kind: Progress, Props: []protocol.PropValue{{ID: "bar", Prop: "value", Value: json.RawMessage(strconv.Itoa(n))}}}
+func progress(n int) jobs.Event {
+	return jobs.Event{Kind: jobs.Progress, Props: []protocol.PropValue{{ID: "bar", Prop: "value", Value: json.RawMessage(strconv.Itoa(n))}}}
 }
 
-func setProps(s string) Event {
-	return Event{Kind: SetProps, Props: []protocol.PropValue{{ID: "log", Prop: "children", Value: json.RawMessage(strconv.Quote(s))}}}
+func setProps(s string) jobs.Event {
+	return jobs.Event{Kind: jobs.SetProps, Props: []protocol.PropValue{{ID: "log", Prop: "children", Value: json.RawMessage(strconv.Quote(s))}}}
 }
 
-func finishedOK() Event {
-	return Event{Kind: Finished, Result: &runtime.Result{Status: protocol.StatusOK}}
+func finishedOK() jobs.Event {
+	return jobs.Event{Kind: jobs.Finished, Result: &runtime.Result{Status: protocol.StatusOK}}
 }
 
 // frames reads the job's stream, as the events channel carried it.
-func frames(t *testing.T, s *store, id ID) map[uint64]frame {
+func frames(t *testing.T, s testDB, id jobs.ID) map[uint64]rdb.Frame {
 	t.Helper()
-	all, err := s.readLog(context.Background(), id, 1)
+	all, err := s.ReadLog(context.Background(), id, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[uint64]frame{}
+	out := map[uint64]rdb.Frame{}
 	for _, fr := range all {
-		out[fr.seq] = fr
+		out[fr.Seq] = fr
 	}
 	return out
 }
 
 type sinkLog struct {
 	mu     sync.Mutex
-	events []Event
+	events []jobs.Event
 }
 
-func (l *sinkLog) Deliver(e Event) {
+func (l *sinkLog) Deliver(e jobs.Event) {
 	l.mu.Lock()
 	l.events = append(l.events, e)
 	l.mu.Unlock()
 }
 
-func (l *sinkLog) kinds() []Kind {
+func (l *sinkLog) kinds() []jobs.Kind {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make([]Kind, len(l.events))
+	out := make([]jobs.Kind, len(l.events))
 	for i, e := range l.events {
 		out[i] = e.Kind
 	}
 	return out
 }
 
-func wantKinds(t *testing.T, got []Kind, want ...Kind) {
+func wantKinds(t *testing.T, got []jobs.Kind, want ...jobs.Kind) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("kinds %v, want %v", got, want)
@@ -131,25 +137,25 @@ func TestFeedFillsGapsFromTheStreamAndDropsDuplicates(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
 	emit(t, s, job.ID, progress(1)) // 3
-	fs := newFeeds(s, s.opt.Logger)
+	fs := newFeeds(s.RDB, s.opt)
 	got := &sinkLog{}
-	f := fs.open(job.ID, hashed(job.Session), got)
-	fs.startNew(context.Background(), f, 1, queuedAt{place: place{position: 1}})
+	f := fs.open(job.ID, rdb.Hash(job.Session), got)
+	fs.startNew(context.Background(), f, 1, queuedAt{place: rdb.Place{Position: 1}})
 
 	fs.dispatch(context.Background(), frames(t, s, job.ID)[3]) // 1 and 2 were missed
-	wantKinds(t, got.kinds(), Queued, Started, Progress)
+	wantKinds(t, got.kinds(), jobs.Queued, jobs.Started, jobs.Progress)
 	emit(t, s, job.ID, setProps("a"), finishedOK()) // 4, 5
 	fr := frames(t, s, job.ID)
 	fs.dispatch(context.Background(), fr[2]) // late duplicates
 	fs.dispatch(context.Background(), fr[3])
-	wantKinds(t, got.kinds(), Queued, Started, Progress)
+	wantKinds(t, got.kinds(), jobs.Queued, jobs.Started, jobs.Progress)
 	fs.dispatch(context.Background(), fr[5]) // 4 was missed
-	wantKinds(t, got.kinds(), Queued, Started, Progress, SetProps, Finished)
+	wantKinds(t, got.kinds(), jobs.Queued, jobs.Started, jobs.Progress, jobs.SetProps, jobs.Finished)
 	if n := fs.len(); n != 0 {
 		t.Fatalf("%d feeds open after Finished, want 0", n)
 	}
 	fs.dispatch(context.Background(), fr[5])
-	wantKinds(t, got.kinds(), Queued, Started, Progress, SetProps, Finished)
+	wantKinds(t, got.kinds(), jobs.Queued, jobs.Started, jobs.Progress, jobs.SetProps, jobs.Finished)
 }
 
 // Frames that arrive while an attach reads its snapshot are held: those the
@@ -158,12 +164,12 @@ func TestFeedHoldsFramesDuringReplay(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
 	emit(t, s, job.ID, progress(1)) // 3
-	fs := newFeeds(s, s.opt.Logger)
+	fs := newFeeds(s.RDB, s.opt)
 	got := &sinkLog{}
-	f := fs.open(job.ID, hashed(job.Session), got)
+	f := fs.open(job.ID, rdb.Hash(job.Session), got)
 
 	fs.dispatch(context.Background(), frames(t, s, job.ID)[3])
-	snap, err := s.attach(context.Background(), job.ID, job.Session)
+	snap, err := s.Attach(context.Background(), job.ID, job.Session)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,15 +180,15 @@ func TestFeedHoldsFramesDuringReplay(t *testing.T) {
 	}
 
 	fs.replay(context.Background(), f, snap, 0)
-	wantKinds(t, got.kinds(), Queued, Started, Progress, Progress)
+	wantKinds(t, got.kinds(), jobs.Queued, jobs.Started, jobs.Progress, jobs.Progress)
 	if v := string(got.events[2].Props[0].Value); v != "1" {
 		t.Errorf("replayed progress %s, want the snapshot's 1", v)
 	}
 	if v := string(got.events[3].Props[0].Value); v != "2" {
 		t.Errorf("live progress %s, want 2", v)
 	}
-	if snap.gen != 2 {
-		t.Errorf("attach generation %d, want 2 (submit was 1)", snap.gen)
+	if snap.Gen != 2 {
+		t.Errorf("attach generation %d, want 2 (submit was 1)", snap.Gen)
 	}
 }
 
@@ -192,7 +198,7 @@ func TestFeedHoldsFramesDuringReplay(t *testing.T) {
 func TestRunCoalescesProgressAndKeepsEverythingElse(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
-	r := newRun(context.Background(), s, job.ID, 1)
+	r := newRun(context.Background(), s.RDB, s.opt, job.ID, 1)
 	r.onLost = func(err error) { t.Errorf("run lost: %v", err) }
 	go r.pump()
 
@@ -209,27 +215,27 @@ func TestRunCoalescesProgressAndKeepsEverythingElse(t *testing.T) {
 	r.finish(runtime.Result{Status: protocol.StatusOK}, nil)
 	<-r.pumped
 	elapsed := time.Since(start)
-	if err := r.Progress(progress(0).Props); err != ErrJobEnded {
+	if err := r.Progress(progress(0).Props); err != jobs.ErrJobEnded {
 		t.Errorf("Progress after Finished: %v, want ErrJobEnded", err)
 	}
 
-	all, err := s.readLog(context.Background(), job.ID, 3)
+	all, err := s.ReadLog(context.Background(), job.ID, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []Kind
+	var kinds []jobs.Kind
 	var lastProgress string
 	var sets []string
 	for _, fr := range all {
-		e, err := decodeEvent(job.ID, fr.event)
+		e, err := rdb.DecodeEvent(job.ID, fr.Event)
 		if err != nil {
 			t.Fatal(err)
 		}
 		kinds = append(kinds, e.Kind)
 		switch e.Kind {
-		case Progress:
+		case jobs.Progress:
 			lastProgress = string(e.Props[0].Value)
-		case SetProps:
+		case jobs.SetProps:
 			sets = append(sets, string(e.Props[0].Value))
 		}
 	}
@@ -244,7 +250,7 @@ func TestRunCoalescesProgressAndKeepsEverythingElse(t *testing.T) {
 	if len(sets) != 2 || sets[0] != `"a"` || sets[1] != `"b"` {
 		t.Errorf("set_props %v, want a then b", sets)
 	}
-	if kinds[len(kinds)-1] != Finished {
+	if kinds[len(kinds)-1] != jobs.Finished {
 		t.Errorf("last event %s, want finished", kinds[len(kinds)-1])
 	}
 	t.Logf("%d progress reports in %s became %d writes", reports, elapsed, progressWrites)
@@ -256,23 +262,23 @@ func TestRunStopsWhenItsJobEndedElsewhere(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
 	lost := make(chan error, 1)
-	r := newRun(context.Background(), s, job.ID, 1)
+	r := newRun(context.Background(), s.RDB, s.opt, job.ID, 1)
 	r.onLost = func(err error) { lost <- err; r.stop(err) }
 	go r.pump()
-	if ok, err := s.cancel(context.Background(), job.ID, cancelled(), ErrCancelled, nil); !ok || err != nil {
+	if ok, err := s.Cancel(context.Background(), job.ID, cancelled(), jobs.ErrCancelled, nil); !ok || err != nil {
 		t.Fatalf("cancel: %v, %v", ok, err)
 	}
 	r.SetProps(setProps("too late").Props)
 	select {
 	case err := <-lost:
-		if err != ErrJobEnded {
+		if err != jobs.ErrJobEnded {
 			t.Errorf("lost with %v, want ErrJobEnded", err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the run did not notice its job had ended")
 	}
 	<-r.pumped
-	if err := r.SetProps(setProps("later").Props); err != ErrJobEnded {
+	if err := r.SetProps(setProps("later").Props); err != jobs.ErrJobEnded {
 		t.Errorf("SetProps after the end: %v, want ErrJobEnded", err)
 	}
 	if r.ctx.Err() == nil {

@@ -1,4 +1,4 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
@@ -6,6 +6,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 )
 
 // A web process tells its pages where their queued jobs stand, as InProcess
@@ -23,6 +26,11 @@ import (
 // the next round, so a fast queue costs a web process at most one call per
 // interval.
 
+// announceNear is InProcess's rule (jobs/inprocess.go): how many places at
+// the head of the queue hear every move; the rest hear every
+// announceNear-th.
+const announceNear = 100
+
 // placesBatch bounds the ids of one places call, so that no script holds
 // Redis for long.
 const placesBatch = 1000
@@ -33,8 +41,9 @@ const placesInterval = 20 * time.Millisecond
 
 // placer is a web process's teller of places.
 type placer struct {
-	store *store
+	store *rdb.RDB
 	log   *slog.Logger
+	every time.Duration // Options.QueuePlaceEvery
 
 	moves  atomic.Uint64 // "moved" frames heard
 	rounds atomic.Uint64 // rounds begun
@@ -50,9 +59,9 @@ type placer struct {
 	lastFull uint64 // moves at the last full round; the loop's own
 }
 
-func newPlacer(s *store, log *slog.Logger) *placer {
+func newPlacer(s *rdb.RDB, opt Options) *placer {
 	return &placer{
-		store: s, log: log,
+		store: s, log: opt.Logger, every: opt.QueuePlaceEvery,
 		wakeup: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 		near: map[*feed]struct{}{}, far: map[*feed]struct{}{},
 	}
@@ -117,12 +126,12 @@ func (p *placer) round() {
 	for len(due) > 0 {
 		batch := due[:min(len(due), placesBatch)]
 		due = due[len(batch):]
-		ids := make([]ID, len(batch))
+		ids := make([]jobs.ID, len(batch))
 		for i, f := range batch {
 			ids[i] = f.job
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
-		places, err := p.store.places(ctx, ids)
+		places, err := p.store.Places(ctx, ids)
 		cancel()
 		if err != nil {
 			p.log.Warn("jobs: cannot read the places of queued jobs; they hear them at the next move", "err", err)
@@ -154,7 +163,7 @@ func (p *placer) due(all bool) []*feed {
 // page shows it (Job.Queued), and the moves the placer had heard before the
 // read.
 type queuedAt struct {
-	place place
+	place rdb.Place
 	shows bool
 	seen  uint64
 }
@@ -170,7 +179,7 @@ func (p *placer) acceptedLocked(f *feed, q queuedAt) {
 	if !f.shows {
 		return // it hears no more: a long queue spares it an update a move
 	}
-	p.track(f, q.place.position)
+	p.track(f, q.place.Position)
 	if p.moves.Load() != q.seen {
 		p.wake()
 	}
@@ -179,11 +188,11 @@ func (p *placer) acceptedLocked(f *feed, q queuedAt) {
 // requeuedLocked notes that f's job is back in the queue (handed back or
 // re-run), at pl as its Queued event said; a round reads it again, as the
 // event may be one read late from the job's stream.
-func (p *placer) requeuedLocked(f *feed, pl place) {
+func (p *placer) requeuedLocked(f *feed, pl rdb.Place) {
 	f.waiting, f.placed = true, p.rounds.Load()
 	f.place, f.told, f.toldAt = pl, pl, time.Now()
 	if f.shows {
-		p.track(f, pl.position)
+		p.track(f, pl.Position)
 		p.wake()
 	}
 }
@@ -197,18 +206,18 @@ func (p *placer) leftLocked(f *feed) {
 
 // tell gives f the place read in round r, unless its job no longer waits or
 // f has heard a place as fresh since (a submit or an attach read one).
-func (p *placer) tell(f *feed, r uint64, pl place) {
+func (p *placer) tell(f *feed, r uint64, pl rdb.Place) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch {
 	case f.done || !f.waiting:
 		p.stopTimerLocked(f)
 		p.forget(f)
-	case r <= f.placed || pl.position == 0:
+	case r <= f.placed || pl.Position == 0:
 		// Stale, or the job has just left the queue: its event follows.
 	default:
 		f.place = pl
-		p.track(f, pl.position)
+		p.track(f, pl.Position)
 		p.paceLocked(f)
 	}
 }
@@ -221,7 +230,7 @@ func (p *placer) paceLocked(f *feed) {
 	if f.placeTimer != nil {
 		return // already due: it tells the latest place
 	}
-	wait := p.store.opt.QueuePlaceEvery - time.Since(f.toldAt)
+	wait := p.every - time.Since(f.toldAt)
 	if wait <= 0 {
 		p.tellLocked(f)
 		return
@@ -243,7 +252,7 @@ func (p *placer) tellLocked(f *feed) {
 		return
 	}
 	f.told, f.toldAt = f.place, time.Now()
-	f.sink.Deliver(Event{Job: f.job, Kind: Queued, Position: f.place.position, ETA: f.place.eta})
+	f.sink.Deliver(jobs.Event{Job: f.job, Kind: jobs.Queued, Position: f.place.Position, ETA: f.place.ETA})
 }
 
 func (p *placer) stopTimerLocked(f *feed) {

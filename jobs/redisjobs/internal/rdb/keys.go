@@ -1,9 +1,11 @@
-package jobs
+package rdb
 
 import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strconv"
+
+	"github.com/longcall/longcall/jobs"
 )
 
 // The Redis layout of the Redis manager, under a prefix (default "longcall"):
@@ -18,7 +20,7 @@ import (
 //	<p>:cache:<cache>        string: a CacheBy key's result
 //	<p>:leases               zset: running job ids, scored by lease deadline (ms)
 //	<p>:waiting              zset: queued job ids, scored by ticket: the queue
-//	                         in order, a job's rank its place (redis_places.go)
+//	                         in order, a job's rank its place (places.go)
 //	<p>:tickets              counter: the last ticket given
 //	<p>:showing              zset: those of the waiting jobs that show their
 //	                         place (Job.Queued); empty, the queue's moves go
@@ -44,18 +46,18 @@ import (
 // (CacheBy key and TTL), and o:<sess> for every session that may watch the
 // job, holding the count of its attaches.
 //
-// The Lua scripts (redis_scripts.go) derive the same names from the prefix;
+// The Lua scripts (scripts.go) derive the same names from the prefix;
 // luaKeys must agree with the functions below.
-type redisKeys struct{ prefix string }
+type layout struct{ prefix string }
 
-func (k redisKeys) job(id ID) string { return k.prefix + ":job:" + string(id) }
-func (k redisKeys) log(id ID) string { return k.prefix + ":log:" + string(id) }
-func (k redisKeys) leases() string   { return k.prefix + ":leases" }
-func (k redisKeys) events() string   { return k.prefix + ":events" }
-func (k redisKeys) cancels() string  { return k.prefix + ":cancel" }
-func (k redisKeys) workers() string  { return k.prefix + ":workers" }
+func (k layout) job(id jobs.ID) string { return k.prefix + ":job:" + string(id) }
+func (k layout) log(id jobs.ID) string { return k.prefix + ":log:" + string(id) }
+func (k layout) leases() string        { return k.prefix + ":leases" }
+func (k layout) events() string        { return k.prefix + ":events" }
+func (k layout) cancels() string       { return k.prefix + ":cancel" }
+func (k layout) workers() string       { return k.prefix + ":workers" }
 
-// luaKeys is the Lua twin of redisKeys, prepended to every script. Scripts
+// luaKeys is the Lua twin of layout, prepended to every script. Scripts
 // name their keys from the prefix (ARGV[1]) rather than declaring them all:
 // which idempotency or cache key a script touches is only known once it has
 // read the job. This layout therefore needs one Redis (with replicas if you
@@ -70,8 +72,8 @@ local WAITING, TICKETS, SHOWING = P .. ':waiting', P .. ':tickets', P .. ':showi
 local WORKERS, RUNTIME = P .. ':workers', P .. ':runtime'
 `
 
-// hashed returns s hashed for use in a key name.
-func hashed(s string) string {
+// Hash returns s hashed for use in a key name.
+func Hash(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -82,7 +84,7 @@ func hashed(s string) string {
 // taskID is the asynq task id of a job's run: the job id for the first run,
 // so that asynq's tools find a job by its id, and id.N for later ones
 // (asynq refuses to reuse a task id).
-func taskID(id ID, run int64) string {
+func taskID(id jobs.ID, run int64) string {
 	if run <= 1 {
 		return string(id)
 	}

@@ -1,4 +1,4 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
@@ -21,44 +23,44 @@ import (
 // feeds holds the jobs this web process watches: for each job, one feed per
 // session watching it (a CacheBy job can have several).
 type feeds struct {
-	store  *store
+	store  *rdb.RDB
 	log    *slog.Logger
-	places *placer // tells queued jobs their places: redis_placer.go
+	places *placer // tells queued jobs their places: placer.go
 
 	mu    sync.Mutex
-	byJob map[ID]map[string]*feed // job → hashed session → feed
+	byJob map[jobs.ID]map[string]*feed // job → hashed session → feed
 }
 
 // feed is one session's view of one job. Its mutex orders delivery: replay
 // first, then events in number order, each once, nothing after Finished.
 type feed struct {
-	job     ID
+	job     jobs.ID
 	session string // hashed
 
 	mu   sync.Mutex
-	sink Sink
-	gen  int64   // the session's attach count when this feed was opened
-	next uint64  // the number of the next event to deliver; 0 until started
-	held []frame // frames that arrived before the feed started
+	sink jobs.Sink
+	gen  int64       // the session's attach count when this feed was opened
+	next uint64      // the number of the next event to deliver; 0 until started
+	held []rdb.Frame // frames that arrived before the feed started
 	done bool
 
-	// Where the job waits: the placer's (redis_placer.go).
+	// Where the job waits: the placer's (placer.go).
 	waiting    bool
-	shows      bool   // the page shows the job's place: it hears it move
-	place      place  // the latest known
-	placed     uint64 // the placer round the place is as fresh as
-	told       place  // the place last delivered, and when
+	shows      bool      // the page shows the job's place: it hears it move
+	place      rdb.Place // the latest known
+	placed     uint64    // the placer round the place is as fresh as
+	told       rdb.Place // the place last delivered, and when
 	toldAt     time.Time
 	placeTimer *time.Timer // delivers a place held back by the pace
 }
 
-func newFeeds(s *store, log *slog.Logger) *feeds {
-	return &feeds{store: s, log: log, places: newPlacer(s, log), byJob: map[ID]map[string]*feed{}}
+func newFeeds(s *rdb.RDB, opt Options) *feeds {
+	return &feeds{store: s, log: opt.Logger, places: newPlacer(s, opt), byJob: map[jobs.ID]map[string]*feed{}}
 }
 
 // open registers a feed that holds what arrives until it is started. It
 // replaces the session's earlier feed of the job: a later attach takes over.
-func (fs *feeds) open(job ID, session string, sink Sink) *feed {
+func (fs *feeds) open(job jobs.ID, session string, sink jobs.Sink) *feed {
 	f := &feed{job: job, session: session, sink: sink}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -103,20 +105,20 @@ func (fs *feeds) startNew(ctx context.Context, f *feed, gen int64, q queuedAt) {
 // replay starts a feed from a snapshot: where the job is, as Attach
 // promises, then the events after it. seen is the placer's moves heard
 // before the snapshot was read.
-func (fs *feeds) replay(ctx context.Context, f *feed, snap snapshot, seen uint64) {
+func (fs *feeds) replay(ctx context.Context, f *feed, snap rdb.Snapshot, seen uint64) {
 	f.mu.Lock()
-	f.gen, f.next = snap.gen, snap.seq+1
-	switch snap.state {
+	f.gen, f.next = snap.Gen, snap.Seq+1
+	switch snap.State {
 	case "queued":
-		fs.places.acceptedLocked(f, queuedAt{place: snap.place, shows: snap.shows, seen: seen})
+		fs.places.acceptedLocked(f, queuedAt{place: snap.Place, shows: snap.Shows, seen: seen})
 	case "running":
-		f.sink.Deliver(Event{Job: f.job, Kind: Queued})
-		f.sink.Deliver(Event{Job: f.job, Kind: Started})
-		if len(snap.progress) > 0 {
-			f.sink.Deliver(Event{Job: f.job, Kind: Progress, Props: snap.progress})
+		f.sink.Deliver(jobs.Event{Job: f.job, Kind: jobs.Queued})
+		f.sink.Deliver(jobs.Event{Job: f.job, Kind: jobs.Started})
+		if len(snap.Progress) > 0 {
+			f.sink.Deliver(jobs.Event{Job: f.job, Kind: jobs.Progress, Props: snap.Progress})
 		}
 	case "finished":
-		f.sink.Deliver(*snap.finished)
+		f.sink.Deliver(*snap.Finished)
 		f.done = true
 	}
 	fs.release(ctx, f)
@@ -138,8 +140,8 @@ func (fs *feeds) release(ctx context.Context, f *feed) {
 }
 
 // dispatch hands a published frame to every feed of its job.
-func (fs *feeds) dispatch(ctx context.Context, fr frame) {
-	for _, f := range fs.of(fr.job) {
+func (fs *feeds) dispatch(ctx context.Context, fr rdb.Frame) {
+	for _, f := range fs.of(fr.Job) {
 		f.mu.Lock()
 		fs.offerLocked(ctx, f, fr)
 		done := f.done
@@ -152,16 +154,16 @@ func (fs *feeds) dispatch(ctx context.Context, fr frame) {
 
 // offerLocked delivers fr if it is the feed's next event, after reading any
 // it missed from the stream; older frames are duplicates and dropped.
-func (fs *feeds) offerLocked(ctx context.Context, f *feed, fr frame) {
+func (fs *feeds) offerLocked(ctx context.Context, f *feed, fr rdb.Frame) {
 	switch {
-	case f.done || fr.seq < f.next:
+	case f.done || fr.Seq < f.next:
 		return
 	case f.next == 0:
 		f.held = append(f.held, fr)
 		return
-	case fr.seq > f.next:
+	case fr.Seq > f.next:
 		fs.catchUpLocked(ctx, f)
-		if fr.seq < f.next || f.done {
+		if fr.Seq < f.next || f.done {
 			return
 		}
 	}
@@ -174,43 +176,43 @@ func (fs *feeds) offerLocked(ctx context.Context, f *feed, fr frame) {
 func (fs *feeds) catchUpLocked(ctx context.Context, f *feed) {
 	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
-	frames, err := fs.store.readLog(ctx, f.job, f.next)
+	frames, err := fs.store.ReadLog(ctx, f.job, f.next)
 	if err != nil {
 		fs.log.Warn("jobs: cannot read missed events; waiting for the next", "job", f.job, "err", err)
 		return
 	}
-	if len(frames) > 0 && frames[0].seq > f.next {
-		fs.log.Warn("jobs: events were trimmed from the job's stream before this process read them", "job", f.job, "missed", frames[0].seq-f.next)
+	if len(frames) > 0 && frames[0].Seq > f.next {
+		fs.log.Warn("jobs: events were trimmed from the job's stream before this process read them", "job", f.job, "missed", frames[0].Seq-f.next)
 	}
 	for _, fr := range frames {
 		fs.deliverLocked(f, fr)
 	}
 	if len(frames) == 0 {
-		if ok, err := fs.store.exists(ctx, f.job); err == nil && !ok {
+		if ok, err := fs.store.Exists(ctx, f.job); err == nil && !ok {
 			res := errorResult(protocol.CodeInternal, "the job's record expired in Redis before its result reached this server")
-			f.sink.Deliver(Event{Job: f.job, Kind: Finished, Result: &res})
+			f.sink.Deliver(jobs.Event{Job: f.job, Kind: jobs.Finished, Result: &res})
 			f.done = true
 		}
 	}
 }
 
-func (fs *feeds) deliverLocked(f *feed, fr frame) {
-	if f.done || fr.seq < f.next {
+func (fs *feeds) deliverLocked(f *feed, fr rdb.Frame) {
+	if f.done || fr.Seq < f.next {
 		return
 	}
-	f.next = fr.seq + 1
-	e, err := decodeEvent(f.job, fr.event)
+	f.next = fr.Seq + 1
+	e, err := rdb.DecodeEvent(f.job, fr.Event)
 	if err != nil {
-		fs.log.Error("jobs: dropped an undecodable event", "job", f.job, "seq", fr.seq, "err", err)
+		fs.log.Error("jobs: dropped an undecodable event", "job", f.job, "seq", fr.Seq, "err", err)
 		return
 	}
 	f.sink.Deliver(e)
 	switch e.Kind {
-	case Queued: // again: handed back or re-run, at the back of the queue
-		fs.places.requeuedLocked(f, place{position: e.Position, eta: e.ETA})
-	case Started:
+	case jobs.Queued: // again: handed back or re-run, at the back of the queue
+		fs.places.requeuedLocked(f, rdb.Place{Position: e.Position, ETA: e.ETA})
+	case jobs.Started:
 		fs.places.leftLocked(f)
-	case Finished:
+	case jobs.Finished:
 		f.done = true
 		fs.places.leftLocked(f)
 	}
@@ -240,7 +242,7 @@ func (fs *feeds) resync(ctx context.Context) {
 	}
 }
 
-func (fs *feeds) of(job ID) []*feed {
+func (fs *feeds) of(job jobs.ID) []*feed {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	sessions := fs.byJob[job]
@@ -252,12 +254,12 @@ func (fs *feeds) of(job ID) []*feed {
 }
 
 // attachments returns the attaches of job id made in this process.
-func (fs *feeds) attachments(id ID) []attachment {
-	var out []attachment
+func (fs *feeds) attachments(id jobs.ID) []rdb.Attachment {
+	var out []rdb.Attachment
 	for _, f := range fs.of(id) {
 		f.mu.Lock()
 		if f.gen > 0 {
-			out = append(out, attachment{session: f.session, gen: f.gen})
+			out = append(out, rdb.Attachment{Session: f.session, Gen: f.gen})
 		}
 		f.mu.Unlock()
 	}
@@ -282,20 +284,6 @@ func (f *feed) stop() {
 	f.mu.Unlock()
 }
 
-// subscribe subscribes to channel and waits until Redis confirms, so that
-// nothing published after it returns is missed.
-func subscribe(ctx context.Context, rdb *redis.Client, channel string) (*redis.PubSub, error) {
-	ps := rdb.Subscribe(ctx, channel)
-	if _, err := ps.Receive(ctx); err != nil {
-		ps.Close()
-		return nil, err
-	}
-	return ps, nil
-}
-
-// movedFrame on the events channel says that a job left the queue.
-const movedFrame = "moved"
-
 // listen reads the events channel until ps is closed: every frame goes to
 // its feeds, and queue moves to the placer; a new subscription confirmation means go-redis reconnected, so
 // the feeds catch up from the streams.
@@ -311,11 +299,11 @@ func (fs *feeds) listen(ps *redis.PubSub) {
 				fs.places.resync()
 			}
 		case *redis.Message:
-			if m.Payload == movedFrame {
+			if m.Payload == rdb.MovedFrame {
 				fs.places.moved()
 				continue
 			}
-			fr, err := parseFrame(m.Payload)
+			fr, err := rdb.ParseFrame(m.Payload)
 			if err != nil {
 				fs.log.Error("jobs: bad frame on the events channel", "err", err)
 				continue

@@ -1,4 +1,4 @@
-package jobs
+package rdb
 
 import (
 	"encoding/json"
@@ -7,13 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
-// wireEvent is an Event as it is stored in a job's stream and published:
+// wireEvent is a jobs.Event as it is stored in a job's stream and published:
 // compact JSON, without the job id, which the key or frame carries. The
-// requeue script writes Queued events itself (redis_scripts.go).
+// requeue script writes Queued events itself (scripts.go).
 type wireEvent struct {
 	Kind     string               `json:"k"`
 	Props    []protocol.PropValue `json:"p,omitempty"`
@@ -30,17 +31,17 @@ type wireResult struct {
 	Err    *protocol.Error      `json:"e,omitempty"`
 }
 
-var kindByName = map[string]Kind{}
+var kindByName = map[string]jobs.Kind{}
 
 func init() {
-	for k := Queued; k <= Finished; k++ {
+	for k := jobs.Queued; k <= jobs.Finished; k++ {
 		kindByName[k.String()] = k
 	}
 }
 
-// encodeEvent renders e for Redis. Props are JSON values already, so this
+// EncodeEvent renders e for Redis. Props are JSON values already, so this
 // cannot fail.
-func encodeEvent(e Event) string {
+func EncodeEvent(e jobs.Event) string {
 	w := wireEvent{Kind: e.Kind.String(), Props: e.Props, Position: e.Position, ETA: e.ETA.Milliseconds()}
 	if e.Result != nil {
 		w.Result = &wireResult{Status: e.Result.Status, Props: e.Result.Props, Err: e.Result.Err}
@@ -52,40 +53,43 @@ func encodeEvent(e Event) string {
 	return string(b)
 }
 
-func decodeEvent(id ID, data string) (Event, error) {
+// DecodeEvent reads an event as EncodeEvent wrote it.
+func DecodeEvent(id jobs.ID, data string) (jobs.Event, error) {
 	var w wireEvent
 	if err := json.Unmarshal([]byte(data), &w); err != nil {
-		return Event{}, fmt.Errorf("jobs: event of job %s: %w", id, err)
+		return jobs.Event{}, fmt.Errorf("jobs: event of job %s: %w", id, err)
 	}
 	kind, ok := kindByName[w.Kind]
 	if !ok {
-		return Event{}, fmt.Errorf("jobs: event of job %s has unknown kind %q", id, w.Kind)
+		return jobs.Event{}, fmt.Errorf("jobs: event of job %s has unknown kind %q", id, w.Kind)
 	}
-	e := Event{Job: id, Kind: kind, Props: w.Props, Position: w.Position, ETA: time.Duration(w.ETA) * time.Millisecond}
-	if kind == Finished {
+	e := jobs.Event{Job: id, Kind: kind, Props: w.Props, Position: w.Position, ETA: time.Duration(w.ETA) * time.Millisecond}
+	if kind == jobs.Finished {
 		if w.Result == nil {
-			return Event{}, fmt.Errorf("jobs: Finished event of job %s has no result", id)
+			return jobs.Event{}, fmt.Errorf("jobs: Finished event of job %s has no result", id)
 		}
 		e.Result = &runtime.Result{Status: w.Result.Status, Props: w.Result.Props, Err: w.Result.Err}
 	}
 	return e, nil
 }
 
-// frame is one event as published on the events channel: "<seq> <id> <event>".
-type frame struct {
-	seq   uint64
-	job   ID
-	event string
+// Frame is one event as published on the events channel, "<seq> <id>
+// <event>", or read from a job's stream.
+type Frame struct {
+	Seq   uint64 // the event's number in its job's stream, from 1
+	Job   jobs.ID
+	Event string // as EncodeEvent wrote it
 }
 
-func parseFrame(payload string) (frame, error) {
+// ParseFrame reads a frame from the events channel.
+func ParseFrame(payload string) (Frame, error) {
 	seq, rest, ok1 := strings.Cut(payload, " ")
 	id, event, ok2 := strings.Cut(rest, " ")
 	n, err := strconv.ParseUint(seq, 10, 64)
 	if !ok1 || !ok2 || err != nil || n == 0 {
-		return frame{}, fmt.Errorf("jobs: malformed event frame %.40q", payload)
+		return Frame{}, fmt.Errorf("jobs: malformed event frame %.40q", payload)
 	}
-	return frame{seq: n, job: ID(id), event: event}, nil
+	return Frame{Seq: n, Job: jobs.ID(id), Event: event}, nil
 }
 
 func encodeProps(props []protocol.PropValue) string {

@@ -1,19 +1,18 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 )
 
-// RedisOptions configures the Redis manager (NewRedis, the web side) and its
+// Options configures the Redis manager (NewManager, the web side) and its
 // workers (NewWorker). Web processes and workers of one app must agree on
 // URL, Prefix and Queue; the other fields have defaults, used when left zero.
-type RedisOptions struct {
+type Options struct {
 	// URL locates Redis: redis://[[user]:password@]host[:port][/db], or
 	// rediss:// for TLS, as REDIS_URL does for Dash's Celery manager.
 	URL string
@@ -70,14 +69,9 @@ type RedisOptions struct {
 	Logger *slog.Logger
 }
 
-// logMaxLen caps a job's event stream. Attach replays from the job's
-// snapshot, not from the stream; the stream only fills gaps in pub/sub
-// delivery, so it needs to hold what can be in flight, not a job's history.
-const logMaxLen = 1000
-
-func (o RedisOptions) withDefaults() (RedisOptions, error) {
+func (o Options) withDefaults() (Options, error) {
 	if o.URL == "" {
-		return o, errors.New("jobs: RedisOptions.URL is empty: give the Redis URL (redis://host:6379/0)")
+		return o, errors.New("jobs: Options.URL is empty: give the Redis URL (redis://host:6379/0)")
 	}
 	o.Prefix = orString(o.Prefix, "longcall")
 	o.Queue = orString(o.Queue, "longcall")
@@ -105,22 +99,13 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 	return o, nil
 }
 
-// connect opens a client for o.URL and checks that Redis answers.
-func (o RedisOptions) connect(ctx context.Context) (*redis.Client, error) {
-	ropt, err := redis.ParseURL(o.URL)
-	if err != nil {
-		return nil, fmt.Errorf("jobs: Redis URL %q: %w", o.URL, err)
-	}
-	rdb := redis.NewClient(ropt)
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("jobs: Redis at %s does not answer: %w", ropt.Addr, err)
-	}
-	if err := loadScripts(ctx, rdb); err != nil {
-		rdb.Close()
-		return nil, err
-	}
-	return rdb, nil
+// open connects to Redis and loads the scripts.
+func (o Options) open(ctx context.Context) (*rdb.RDB, error) {
+	return rdb.Open(ctx, o.URL, rdb.Config{
+		Prefix: o.Prefix, Queue: o.Queue,
+		ResultTTL: o.ResultTTL, CacheTTL: o.CacheTTL, JobTTL: o.JobTTL, Lease: o.Lease,
+		Retries: o.Retries,
+	})
 }
 
 func orString(s, def string) string {

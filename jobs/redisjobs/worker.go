@@ -1,8 +1,7 @@
-package jobs
+package redisjobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,11 +13,13 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/redisjobs/internal/rdb"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
-// Worker runs the jobs that web processes (Redis managers) queue: an asynq
+// Worker runs the jobs that web processes (Managers) queue: an asynq
 // server whose handler looks the job's callback up in this process's
 // registry (the same binary registers the same callbacks everywhere) and
 // invokes it, writing its events to Redis.
@@ -26,18 +27,18 @@ import (
 // A job's outcome is longcall's, never asynq's: the handler returns nil to
 // asynq for results, errors, cancels and timeouts alike, so asynq does not
 // retry a job on its own. A worker that is lost is noticed by its lapsed
-// leases (see RedisOptions.Lease and Retries); one that shuts down hands its
+// leases (see Options.Lease and Retries); one that shuts down hands its
 // unfinished jobs back to the queue.
 type Worker struct {
-	opt     RedisOptions
-	store   *store
+	opt     Options
+	store   *rdb.RDB
 	srv     *asynq.Server
 	id      string
 	log     *slog.Logger
 	cancels *redis.PubSub // the cancels channel, read by listen
 
 	mu       sync.Mutex
-	runs     map[ID]*run // started here and not yet returned
+	runs     map[jobs.ID]*run // started here and not yet returned
 	changed  chan struct{}
 	started  bool
 	closed   bool
@@ -54,27 +55,27 @@ var (
 )
 
 // NewWorker connects to Redis and prepares a worker; Start starts it.
-func NewWorker(opt RedisOptions) (*Worker, error) {
+func NewWorker(opt Options) (*Worker, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
 	defer cancel()
-	rdb, err := opt.connect(ctx)
+	s, err := opt.open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	w := &Worker{
 		opt:     opt,
-		store:   newStore(rdb, opt),
+		store:   s,
 		id:      workerID(),
 		log:     opt.Logger,
-		runs:    map[ID]*run{},
+		runs:    map[jobs.ID]*run{},
 		changed: make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 	}
-	w.srv = asynq.NewServerFromRedisClient(rdb, asynq.Config{
+	w.srv = asynq.NewServerFromRedisClient(s.Client(), asynq.Config{
 		Concurrency:              opt.Concurrency,
 		Queues:                   map[string]int{opt.Queue: 1},
 		TaskCheckInterval:        opt.PollInterval,
@@ -92,7 +93,7 @@ func (w *Worker) ID() string { return w.id }
 
 // Ping checks that the worker reaches Redis, for health checks.
 func (w *Worker) Ping(ctx context.Context) error {
-	if err := w.store.rdb.Ping(ctx).Err(); err != nil {
+	if err := w.store.Ping(ctx); err != nil {
 		return fmt.Errorf("jobs: worker %s cannot reach Redis: %w", w.id, err)
 	}
 	return nil
@@ -103,11 +104,11 @@ func (w *Worker) Ping(ctx context.Context) error {
 func (w *Worker) Start() error {
 	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
 	defer cancel()
-	ps, err := subscribe(ctx, w.store.rdb, w.store.keys.cancels())
+	ps, err := w.store.SubscribeCancels(ctx)
 	if err != nil {
 		return fmt.Errorf("jobs: worker: subscribe to cancels: %w", err)
 	}
-	if err := w.store.register(ctx, w.id, w.opt.Concurrency); err != nil {
+	if err := w.store.Register(ctx, w.id, w.opt.Concurrency); err != nil {
 		ps.Close()
 		return err
 	}
@@ -118,7 +119,7 @@ func (w *Worker) Start() error {
 	w.mu.Lock()
 	w.started, w.cancels = true, ps
 	w.mu.Unlock()
-	w.reaper = startReaper(w.store, w.log)
+	w.reaper = startReaper(w.store, w.opt)
 	w.goLoop(func(done chan struct{}) {
 		loop(leaseEvery(w.opt.Lease), w.stop, done, w.renew)
 	})
@@ -137,17 +138,17 @@ func (w *Worker) goLoop(fn func(done chan struct{})) {
 
 // process is the asynq handler: one run of a job.
 func (w *Worker) process(ctx context.Context, t *asynq.Task) error {
-	var p taskPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Job == "" {
-		return fmt.Errorf("jobs: task %q carries no job: %v: %w", t.Type(), err, asynq.SkipRetry)
+	p, err := rdb.DecodeTask(t.Payload())
+	if err != nil {
+		return fmt.Errorf("jobs: task %q: %w: %w", t.Type(), err, asynq.SkipRetry)
 	}
-	r := newRun(ctx, w.store, p.Job, p.Run)
-	r.onLost = func(error) { r.stop(ErrJobEnded) }
+	r := newRun(ctx, w.store, w.opt, p.Job, p.Run)
+	r.onLost = func(error) { r.stop(jobs.ErrJobEnded) }
 	if !w.add(r) {
 		return fmt.Errorf("jobs: worker is shutting down") // asynq retries the task elsewhere
 	}
 	defer w.remove(r)
-	callback, req, ok, err := w.store.start(ctx, p.Job, p.Run, w.id)
+	callback, req, ok, err := w.store.Start(ctx, p.Job, p.Run, w.id)
 	if err != nil {
 		return err // not started: asynq retries the task (taskRetries)
 	}
@@ -181,7 +182,7 @@ func (w *Worker) invoke(r *run, req runtime.Request) {
 		r.finish(errorResult(protocol.CodeUnknownCallback, fmt.Sprintf("no callback %q is registered in worker %s; is it older than the web process?", r.callback, w.id)), nil)
 		return
 	}
-	if d := cmp(cb.Spec().Timeout, w.opt.Timeout); d > 0 {
+	if d := firstSet(cb.Spec().Timeout, w.opt.Timeout); d > 0 {
 		timer := time.AfterFunc(d, func() {
 			r.finish(errorResult(protocol.CodeTimeout, fmt.Sprintf("callback %s timed out after %s", cb.ID(), d)), context.DeadlineExceeded)
 		})
@@ -234,10 +235,10 @@ func (w *Worker) running() []*run {
 // lease) is stopped: its job is another run's now, and it must not go on
 // behind the back of the one that replaced it.
 func (w *Worker) renew(ctx context.Context) {
-	if err := w.store.register(ctx, w.id, w.opt.Concurrency); err != nil {
+	if err := w.store.Register(ctx, w.id, w.opt.Concurrency); err != nil {
 		w.log.Warn("jobs: cannot renew the worker's mark; queue estimates leave it out meanwhile", "err", err)
 	}
-	byID := map[ID]*run{}
+	byID := map[jobs.ID]*run{}
 	for _, r := range w.running() {
 		if r.leased.Load() {
 			byID[r.job] = r
@@ -247,11 +248,11 @@ func (w *Worker) renew(ctx context.Context) {
 		w.renewed = time.Now()
 		return
 	}
-	ids := make([]ID, 0, len(byID))
+	ids := make([]jobs.ID, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)
 	}
-	gone, err := w.store.renew(ctx, ids)
+	gone, err := w.store.Renew(ctx, ids)
 	if err != nil {
 		w.log.Warn("jobs: cannot renew job leases", "jobs", len(ids), "err", err)
 		if time.Since(w.renewed) > w.opt.Lease {
@@ -271,10 +272,10 @@ func (w *Worker) listen(ps *redis.PubSub) {
 	for m := range ps.Channel(redis.WithChannelHealthCheckInterval(time.Second)) {
 		id, cause, _ := strings.Cut(m.Payload, " ")
 		w.mu.Lock()
-		r := w.runs[ID(id)]
+		r := w.runs[jobs.ID(id)]
 		w.mu.Unlock()
 		if r != nil {
-			r.stop(causeOf(cause))
+			r.stop(rdb.CauseOf(cause))
 		}
 	}
 }
@@ -303,7 +304,7 @@ func (w *Worker) Shutdown(ctx context.Context) error {
 			<-done
 		}
 	}
-	return w.store.close()
+	return w.store.Close()
 }
 
 // drain waits for the runs to return until ctx is done, then hands back
@@ -329,7 +330,7 @@ func (w *Worker) drain(ctx context.Context) {
 func (w *Worker) retire() {
 	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
 	defer cancel()
-	if err := w.store.retire(ctx, w.id, w.opt.Concurrency); err != nil {
+	if err := w.store.Retire(ctx, w.id, w.opt.Concurrency); err != nil {
 		w.log.Warn("jobs: cannot take the worker out of queue estimates; its mark lapses in a lease", "err", err)
 	}
 }
@@ -340,16 +341,16 @@ func (w *Worker) handback(r *run) {
 	r.stop(errHandedBack)
 	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
 	defer cancel()
-	next, ok, err := w.store.handback(ctx, r.job, r.n)
+	next, ok, err := w.store.Handback(ctx, r.job, r.n)
 	if err != nil || !ok {
 		if err != nil {
 			w.log.Warn("jobs: cannot hand a job back; its lease will lapse and it is recovered then", "job", r.job, "err", err)
 		}
 		return
 	}
-	if err := w.store.enqueue(ctx, r.job, r.callback, next); err != nil {
+	if err := w.store.Enqueue(ctx, r.job, r.callback, next); err != nil {
 		w.log.Error("jobs: cannot re-queue a handed-back job; ending it", "job", r.job, "err", err)
-		w.store.cancel(ctx, r.job, errorResult(protocol.CodeInternal, "the worker shut down and the job could not be queued again"), ErrClosed, nil)
+		w.store.Cancel(ctx, r.job, errorResult(protocol.CodeInternal, "the worker shut down and the job could not be queued again"), jobs.ErrClosed, nil)
 		return
 	}
 	w.log.Info("jobs: handed a running job back to the queue", "job", r.job, "run", next)
@@ -357,5 +358,5 @@ func (w *Worker) handback(r *run) {
 
 func workerID() string {
 	host, _ := os.Hostname()
-	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomToken(3))
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), jobs.NewToken()[:4])
 }
