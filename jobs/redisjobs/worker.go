@@ -38,7 +38,7 @@ type Worker struct {
 	cancels *redis.PubSub // the cancels channel, read by listen
 
 	mu       sync.Mutex
-	runs     map[jobs.ID]*run // started here and not yet returned
+	runs     map[runKey]*run // taken here and not yet returned
 	changed  chan struct{}
 	started  bool
 	closed   bool
@@ -71,7 +71,7 @@ func NewWorker(opt Options) (*Worker, error) {
 		store:   s,
 		id:      workerID(),
 		log:     opt.Logger,
-		runs:    map[jobs.ID]*run{},
+		runs:    map[runKey]*run{},
 		changed: make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 	}
@@ -195,6 +195,16 @@ func (w *Worker) invoke(r *run, req runtime.Request) {
 	r.finish(res, nil)
 }
 
+// runKey names a run: a job may have two on one worker, a stale task of an
+// older run (asynq recovers its own orphaned tasks, late) beside the
+// current one, and neither may stand in for the other.
+type runKey struct {
+	job jobs.ID
+	n   int64
+}
+
+func (r *run) key() runKey { return runKey{r.job, r.n} }
+
 // add registers a run, unless the worker is shutting down.
 func (w *Worker) add(r *run) bool {
 	w.mu.Lock()
@@ -202,14 +212,14 @@ func (w *Worker) add(r *run) bool {
 	if w.closed {
 		return false
 	}
-	w.runs[r.job] = r
+	w.runs[r.key()] = r
 	return true
 }
 
 func (w *Worker) remove(r *run) {
 	w.mu.Lock()
-	if w.runs[r.job] == r {
-		delete(w.runs, r.job)
+	if w.runs[r.key()] == r {
+		delete(w.runs, r.key())
 	}
 	w.mu.Unlock()
 	r.cancel(context.Canceled)
@@ -271,11 +281,10 @@ func (w *Worker) renew(ctx context.Context) {
 func (w *Worker) listen(ps *redis.PubSub) {
 	for m := range ps.Channel(redis.WithChannelHealthCheckInterval(time.Second)) {
 		id, cause, _ := strings.Cut(m.Payload, " ")
-		w.mu.Lock()
-		r := w.runs[jobs.ID(id)]
-		w.mu.Unlock()
-		if r != nil {
-			r.stop(rdb.CauseOf(cause))
+		for _, r := range w.running() {
+			if r.job == jobs.ID(id) {
+				r.stop(rdb.CauseOf(cause))
+			}
 		}
 	}
 }
