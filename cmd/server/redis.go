@@ -37,7 +37,7 @@ func (c *redisConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.retries, "retries", 1,
 		"with -redis: how often a job runs again after its worker was lost (killed, crashed, cut off from Redis); 0: never, its page gets an error")
 	fs.DurationVar(&c.lease, "lease", 5*time.Second,
-		"with -redis: how long a silent worker keeps its jobs before they count as lost")
+		"with -redis: how long a silent worker keeps its jobs before they count as lost and run again (jobs run at least once: a worker or Redis stalled longer re-runs them; see docs/DEPLOY.md)")
 	fs.DurationVar(&c.poll, "poll", 5*time.Millisecond,
 		"with -redis, workers: how often an idle worker asks Redis for a job (asynq polls; its default of 1s adds ~0.6s to every job)")
 }

@@ -44,6 +44,15 @@ type Options struct {
 	// Lease is how long a running job's worker may go silent before the job
 	// counts as lost (5 s). Workers renew their leases every Lease/5, and
 	// every process checks for lapsed ones as often.
+	//
+	// Jobs run at least once: a worker stalled longer than Lease (a long GC
+	// pause, a frozen VM, Redis paused or failing over) loses its runs to
+	// re-runs, and its handlers may still be going when those start. Once a
+	// job is another run's, the stale run can no longer write to it: its
+	// reports are refused and its context is cancelled at its next renewal.
+	// A shorter lease notices lost workers sooner and re-runs more jobs
+	// after short stalls; set Retries to -1 where a second run must not
+	// happen.
 	Lease time.Duration
 
 	// Concurrency is how many jobs one worker runs at once (128, suited to

@@ -1,7 +1,6 @@
 package redisjobs_test
 
 import (
-	"io"
 	"net"
 	"net/url"
 	"sync"
@@ -10,14 +9,18 @@ import (
 
 // cutProxy forwards TCP connections to Redis until cut, when it drops them
 // all and refuses new ones: a worker behind it is, for Redis, as good as
-// killed, while its process goes on.
+// killed, while its process goes on. Paused, it holds what it reads until
+// resumed: a worker behind it stalls, as a stopped process or a network that
+// drops nothing but delivers late would make it.
 type cutProxy struct {
 	url string
 
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-	isCut bool
+	ln     net.Listener
+	mu     sync.Mutex
+	conns  []net.Conn
+	isCut  bool
+	flow   *sync.Cond // signalled on resume
+	paused bool
 }
 
 func newCutProxy(t *testing.T, redisURL string) *cutProxy {
@@ -31,6 +34,7 @@ func newCutProxy(t *testing.T, redisURL string) *cutProxy {
 		t.Fatal(err)
 	}
 	p := &cutProxy{ln: ln}
+	p.flow = sync.NewCond(&p.mu)
 	target := u.Host
 	u.Host = ln.Addr().String()
 	p.url = u.String()
@@ -53,8 +57,8 @@ func (p *cutProxy) serve(target string) {
 		if !p.track(c, up) {
 			return
 		}
-		go pipe(c, up)
-		go pipe(up, c)
+		go p.pipe(c, up)
+		go p.pipe(up, c)
 	}
 }
 
@@ -71,10 +75,45 @@ func (p *cutProxy) track(conns ...net.Conn) bool {
 	return true
 }
 
-func pipe(dst, src net.Conn) {
-	io.Copy(dst, src)
-	dst.Close()
-	src.Close()
+func (p *cutProxy) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	defer src.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.waitFlowing()
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *cutProxy) waitFlowing() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.paused && !p.isCut {
+		p.flow.Wait()
+	}
+}
+
+// pause holds everything in both directions until resume.
+func (p *cutProxy) pause() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paused = true
+}
+
+// resume delivers what pause held, and goes on forwarding.
+func (p *cutProxy) resume() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paused = false
+	p.flow.Broadcast()
 }
 
 // cut drops every connection and refuses new ones.
@@ -82,6 +121,7 @@ func (p *cutProxy) cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.isCut = true
+	p.flow.Broadcast()
 	p.ln.Close()
 	for _, c := range p.conns {
 		c.Close()

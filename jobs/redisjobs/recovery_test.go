@@ -114,3 +114,61 @@ func TestRedisReplacementWorkerKeepsTheRerunWhenAsynqRecoversTheStaleTask(t *tes
 	release.open()
 	wantValue(t, rec.result(t).Props, f.out.PropID(), `"second run"`)
 }
+
+// A worker stalled past its lease (here its connection to Redis, which
+// holds every byte until resumed; a stopped process or a paused Redis does
+// the same) loses its job to a re-run on another worker: jobs run at least
+// once. When it wakes, its run must stop and write nothing more, however
+// its renewal and the re-run's start are ordered: before the fix, its
+// renewal found the re-run's lease under the job's id, took it for its own,
+// and the stale run went on behind the re-run's back (issue 14, item 12).
+func TestRedisStalledRunStopsOnceItsJobIsAnotherRuns(t *testing.T) {
+	r := newRig(t)
+	m := r.manager()
+	stall := newCutProxy(t, r.opt.URL)
+	stalled := r.worker(func(o *redisjobs.Options) { o.URL = stall.url })
+	defer func() { // hands back a run that was never stopped, rather than wait for it
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		stalled.Shutdown(ctx)
+	}()
+
+	var runs atomic.Int32
+	first, second, release := make(chan struct{}), make(chan struct{}), &gate{ch: make(chan struct{})}
+	late := make(chan error, 1)
+	f := newFixture()
+	f.handle(func(c *runtime.Call) error {
+		if runs.Add(1) == 1 {
+			c.Progress(f.bar.Is(1))
+			close(first)
+			<-c.Context().Done()
+			late <- c.Progress(f.bar.Is(111)) // after the re-run began
+			return nil
+		}
+		close(second)
+		<-release.ch
+		f.out.Set(c, "second run")
+		return nil
+	})
+	defer release.open()
+	rec := r.submit(m, f.job("", 1))
+	recv(t, first, "the first run")
+	waitUntil(t, "the first run's progress on the page", func() bool { return len(rec.Events()) == 3 })
+	stall.pause() // nothing of the first run's is on its way: only its renewals
+	r.worker()
+	recv(t, second, "the re-run, once the stalled run's lease lapsed")
+	stall.resume()
+
+	if err := recv(t, late, "the stalled run to be stopped"); err == nil {
+		t.Error("the stalled run's report after the re-run began was taken")
+	}
+	release.open()
+	wantValue(t, rec.result(t).Props, f.out.PropID(), `"second run"`)
+	for _, e := range rec.Events() {
+		for _, p := range e.Props {
+			if string(p.Value) == "111" {
+				t.Errorf("the page got the stalled run's report: %s", e.Kind)
+			}
+		}
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -248,32 +250,29 @@ func (w *Worker) renew(ctx context.Context) {
 	if err := w.store.Register(ctx, w.id, w.opt.Concurrency); err != nil {
 		w.log.Warn("jobs: cannot renew the worker's mark; queue estimates leave it out meanwhile", "err", err)
 	}
-	byID := map[jobs.ID]*run{}
+	byRun := map[rdb.Run]*run{}
 	for _, r := range w.running() {
 		if r.leased.Load() {
-			byID[r.job] = r
+			byRun[rdb.Run{Job: r.job, N: r.n}] = r
 		}
 	}
-	if len(byID) == 0 {
+	if len(byRun) == 0 {
 		w.renewed = time.Now()
 		return
 	}
-	ids := make([]jobs.ID, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	gone, err := w.store.Renew(ctx, ids)
+	runs := slices.Collect(maps.Keys(byRun))
+	gone, err := w.store.Renew(ctx, runs)
 	if err != nil {
-		w.log.Warn("jobs: cannot renew job leases", "jobs", len(ids), "err", err)
+		w.log.Warn("jobs: cannot renew job leases", "jobs", len(runs), "err", err)
 		if time.Since(w.renewed) > w.opt.Lease {
-			gone = ids
+			gone = runs
 		}
 	} else {
 		w.renewed = time.Now()
 	}
-	for _, id := range gone {
-		w.log.Warn("jobs: this worker lost a job's lease; stopping its run", "job", id)
-		byID[id].stop(errLeaseLost)
+	for _, lost := range gone {
+		w.log.Warn("jobs: this worker lost a job's lease; stopping its run", "job", lost.Job, "run", lost.N)
+		byRun[lost].stop(errLeaseLost)
 	}
 }
 

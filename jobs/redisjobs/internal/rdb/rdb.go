@@ -256,19 +256,29 @@ func (s *RDB) Handback(ctx context.Context, id jobs.ID, run int64) (next int64, 
 	return next, true, nil
 }
 
-// Renew extends the leases of ids and returns those the worker has lost.
-func (s *RDB) Renew(ctx context.Context, ids []jobs.ID) (gone []jobs.ID, err error) {
-	args := make([]any, 0, 1+len(ids))
+// Run names one run of a job.
+type Run struct {
+	Job jobs.ID
+	N   int64
+}
+
+// Renew extends the leases of runs and returns those the worker has lost:
+// their job ended meanwhile, or is another run's.
+func (s *RDB) Renew(ctx context.Context, runs []Run) (gone []Run, err error) {
+	args := make([]any, 0, 1+2*len(runs))
 	args = append(args, ms(s.cfg.Lease))
-	for _, id := range ids {
-		args = append(args, string(id))
+	for _, r := range runs {
+		args = append(args, string(r.Job), r.N)
 	}
-	v, err := s.eval(ctx, scriptRenew, args...).StringSlice()
+	v, err := s.eval(ctx, scriptRenew, args...).Int64Slice()
 	if err != nil {
-		return nil, fmt.Errorf("jobs: renew %d job leases: %w", len(ids), err)
+		return nil, fmt.Errorf("jobs: renew %d job leases: %w", len(runs), err)
 	}
-	for _, id := range v {
-		gone = append(gone, jobs.ID(id))
+	for _, i := range v {
+		if i < 0 || int(i) >= len(runs) {
+			return nil, fmt.Errorf("jobs: renew job leases: a lost run %d of %d", i, len(runs))
+		}
+		gone = append(gone, runs[i])
 	}
 	return gone, nil
 }

@@ -238,19 +238,24 @@ if v[1] ~= 'running' or v[2] ~= ARGV[5] then return false end
 return requeue(ARGV[4])
 `)
 
-// renew extends the leases of a worker's running jobs and returns the ids
-// of those taken from it: their lease lapsed and the job went back to the
-// queue (or to an end). A lease taken is not brought back.
-// ARGV: lease ms, then job ids.
+// renew extends the leases of a worker's running runs and returns the
+// places (from 0) among its pairs of the runs whose jobs were taken from them: their lease lapsed and the job went back to
+// the queue, to an end, or to another run. A lease is the run's, not the
+// job's: a run that was stalled past its lease (its worker or its
+// connection paused) finds its job another run's when it wakes, and must
+// not keep that run's lease alive as its own. A lease taken is not brought
+// back.
+// ARGV: lease ms, then job id, run pairs.
 var scriptRenew = newScript(`
 local deadline = now() + tonumber(ARGV[4])
 local gone = {}
-for i = 5, #ARGV do
-  local id = ARGV[i]
-  if redis.call('ZSCORE', LEASES, id) then
+for i = 5, #ARGV, 2 do
+  local id, run = ARGV[i], ARGV[i + 1]
+  local v = redis.call('HMGET', jobKey(id), 'state', 'run')
+  if v[1] == 'running' and v[2] == run and redis.call('ZSCORE', LEASES, id) then
     redis.call('ZADD', LEASES, 'XX', deadline, id)
-  elseif redis.call('HGET', jobKey(id), 'state') ~= 'finished' then
-    table.insert(gone, id)
+  elseif v[1] ~= 'finished' or v[2] ~= run then
+    table.insert(gone, (i - 5) / 2)
   end
 end
 return gone
