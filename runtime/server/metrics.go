@@ -37,6 +37,7 @@ type metrics struct {
 // Reasons for refusals and dropped connections, the label values.
 const (
 	refusedOrigin       = "origin"        // websocket upgrade from a page of another origin
+	refusedHost         = "host"          // a request for a host not in AllowedHosts (DNS rebinding)
 	refusedDraining     = "draining"      // websocket upgrade while draining
 	refusedSessionJobs  = "session_jobs"  // the session has SessionJobs unfinished jobs
 	refusedSessionCalls = "session_calls" // the session's ordinary callbacks fill their slots and line

@@ -48,6 +48,14 @@ type Config struct {
 	// whose pages may open the websocket besides the server's own. New
 	// panics on an entry that is not an origin; ValidOrigin checks one.
 	AllowedOrigins []string
+	// AllowedHosts lists the names, besides localhost and IP addresses,
+	// that requests may carry in their Host header: "dash.example.com",
+	// ".example.com" for a domain and its subdomains, "*" for any. Other
+	// hosts are refused with 403 (DNS rebinding), the websocket by ServeHTTP
+	// and pages by CheckHost. An entry's port is ignored, so the address
+	// the server listens on may be listed as it is. New panics on an entry
+	// that is not a host; ValidHost checks one.
+	AllowedHosts []string
 	// SendQueue bounds the messages waiting to be written to one session:
 	// past it the connection is dropped (protocol.CloseTooSlow) and the
 	// session keeps them for the page's reconnect. Default 1024.
@@ -73,6 +81,7 @@ type Server struct {
 	sessions *hub
 
 	origins    origins
+	hosts      hosts
 	metrics    *metrics
 	complaints complaints
 	queueFull  complaints // its own pace: see queueFullLog
@@ -101,7 +110,11 @@ func New(cfg Config) *Server {
 	if err != nil {
 		panic("longcall/server: Config.AllowedOrigins: " + err.Error())
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, queueFull: queueFullLog()}
+	hosts, err := newHosts(cfg.AllowedHosts)
+	if err != nil {
+		panic("longcall/server: Config.AllowedHosts: " + err.Error())
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, hosts: hosts, queueFull: queueFullLog()}
 	s.upgrader = websocket.Upgrader{
 		CheckOrigin:       s.checkOrigin,
 		EnableCompression: false, // small JSON frames; compression costs more than it saves
@@ -122,7 +135,7 @@ func New(cfg Config) *Server {
 
 // ServeHTTP upgrades the request to a websocket and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.refuseWhileDraining(w, r) {
+	if s.refuseHost(w, r) || s.refuseWhileDraining(w, r) {
 		return
 	}
 	cw := &corkingWriter{ResponseWriter: w}
