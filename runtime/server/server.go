@@ -44,6 +44,15 @@ type Config struct {
 	// manager) let a page resume its session on any of them, and after a
 	// restart. Nil means a random secret: sessions end with the process.
 	Secret []byte
+	// PreviousSecrets are accepted but sign nothing: to rotate the secret,
+	// move it here and set a new Secret; drop it after TokenLifetime.
+	PreviousSecrets [][]byte
+	// TokenLifetime is how long after its session opened a token may open
+	// it on a process that does not hold it (another web process, after a
+	// restart). A process that holds the session resumes it whatever the
+	// token's age; once the session ended here, or was revoked (Revoke),
+	// its token is refused. Default 24 hours.
+	TokenLifetime time.Duration
 	// AllowedOrigins lists the origins, as "https://dash.example.com",
 	// whose pages may open the websocket besides the server's own. New
 	// panics on an entry that is not an origin; ValidOrigin checks one.
@@ -165,7 +174,7 @@ func New(cfg Config) *Server {
 		// 4 KB a connection (40 MB for 10,000 pages).
 		WriteBufferPool: &sync.Pool{},
 	}
-	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret), s.expire, limitsOf(cfg))
+	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret, cfg.PreviousSecrets, cfg.TokenLifetime), s.expire, limitsOf(cfg))
 	s.metrics = newMetrics(s.sessions.len, cfg.Managers)
 	s.conns = newConnTable(bound(cfg.MaxConns, defaultMaxConns()), bound(cfg.AddrConns, defaultAddrConns), proxies, s.metrics)
 	s.peers = newPeers(cfg, s.metrics)

@@ -144,7 +144,7 @@ func (s *session) unfinished() map[jobs.ID]jobRef {
 // hub holds the live sessions.
 type hub struct {
 	grace  time.Duration
-	tokens tokens
+	tokens *tokens
 	expire func(*session)
 	limits limits
 	peers  *peers
@@ -153,7 +153,7 @@ type hub struct {
 	sessions map[string]*session
 }
 
-func newHub(grace time.Duration, tokens tokens, expire func(*session), lim limits) *hub {
+func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limits) *hub {
 	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, sessions: map[string]*session{}}
 }
 
@@ -234,6 +234,7 @@ func (h *hub) end(s *session, onlyIfDetached bool) {
 		c.closeWith(websocket.CloseServiceRestart, "server shutting down; reconnect")
 	}
 	if onlyIfDetached {
+		h.tokens.revoke(s.token) // it ended here: its token stops working
 		h.expire(s)
 	}
 }
