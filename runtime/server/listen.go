@@ -40,8 +40,13 @@ func (s *Server) HTTPServer(h http.Handler) *http.Server {
 // address). A connection past a cap closes the oldest idle one in its way, a
 // keep-alive connection between requests or one that has not sent a
 // request yet, so that a flood of idle connections cannot shut new clients
-// out; only when none is idle is the new connection closed at once. Serve it
-// with HTTPServer's http.Server, whose ConnState tells which are idle.
+// out. Past MaxConns with none idle, the address holding the most
+// connections gives up its oldest, a websocket as well (its page reconnects
+// and resumes), so that a few addresses cannot hold every connection; only
+// when the new connection's address holds as many is it closed at once.
+// Serve it with HTTPServer's http.Server, whose ConnState tells which are
+// idle; a TLS listener goes around it (tls.NewListener(srv.Listener(ln),
+// cfg)).
 func (s *Server) Listener(ln net.Listener) net.Listener {
 	return &listener{Listener: ln, conns: s.conns}
 }
@@ -88,15 +93,17 @@ type trackedConn struct {
 	addr  string // "" when not counted per address
 
 	// under table.mu
-	state   http.ConnState
-	since   time.Time // when it last became idle
-	counted bool
+	state    http.ConnState
+	accepted time.Time
+	since    time.Time // when it last became idle
+	counted  bool
 }
 
 // admit counts c in, closing idle connections to make room, or closes c
 // when there is none and returns nil.
 func (t *connTable) admit(c net.Conn) *trackedConn {
-	tc := &trackedConn{Conn: c, table: t, state: http.StateNew, since: time.Now()}
+	now := time.Now()
+	tc := &trackedConn{Conn: c, table: t, state: http.StateNew, accepted: now, since: now}
 	addr, perAddr := t.proxies.netAddrKey(c.RemoteAddr())
 	if perAddr {
 		tc.addr = addr
@@ -111,6 +118,9 @@ func (t *connTable) admit(c net.Conn) *trackedConn {
 	if reason == "" && t.max > 0 && len(t.open) >= t.max {
 		reason = refusedMaxConns
 		victims = append(victims, t.makeRoom("", &reason)...)
+		if reason != "" {
+			victims = append(victims, t.takeFromTheGreediest(tc.addr, &reason)...)
+		}
 	}
 	if reason == "" {
 		t.add(tc)
@@ -147,6 +157,30 @@ func (t *connTable) makeRoom(addr string, reason *string) []*trackedConn {
 	return []*trackedConn{oldest}
 }
 
+// takeFromTheGreediest removes the oldest connection of the address that
+// holds the most, if it holds more than addr would with the new one; it
+// clears *reason when it found one.
+func (t *connTable) takeFromTheGreediest(addr string, reason *string) []*trackedConn {
+	greediest, most := "", t.byAddr[addr]+1
+	for a, n := range t.byAddr {
+		if n > most {
+			greediest, most = a, n
+		}
+	}
+	if greediest == "" {
+		return nil
+	}
+	var oldest *trackedConn
+	for c := range t.open {
+		if c.addr == greediest && (oldest == nil || c.accepted.Before(oldest.accepted)) {
+			oldest = c
+		}
+	}
+	t.remove(oldest)
+	*reason = ""
+	return []*trackedConn{oldest}
+}
+
 func (c *trackedConn) idle() bool { return c.state == http.StateNew || c.state == http.StateIdle }
 
 func (t *connTable) add(c *trackedConn) {
@@ -174,6 +208,9 @@ func (t *connTable) remove(c *trackedConn) {
 
 // state is http.Server.ConnState: it follows which connections are idle.
 func (t *connTable) state(c net.Conn, state http.ConnState) {
+	if tlsConn, ok := c.(interface{ NetConn() net.Conn }); ok {
+		c = tlsConn.NetConn() // *tls.Conn around a trackedConn
+	}
 	tc, ok := c.(*trackedConn)
 	if !ok {
 		return // served from a listener of another kind

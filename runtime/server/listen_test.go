@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/longcall/longcall/runtime/protocol"
 	"github.com/longcall/longcall/runtime/server"
 )
@@ -161,5 +163,57 @@ func TestHTTPTimeoutsCloseIdleConnectionsButNotWebsockets(t *testing.T) {
 	page.send(call(1, "servertest:echo_out.children", value("echo_in", "value", "still")))
 	if m := page.answer(1); m.Error != nil || len(m.Props) != 1 || string(m.Props[0].Value) != `"STILL"` {
 		t.Fatalf("the websocket after the HTTP timeouts: %+v", m)
+	}
+}
+
+// dialFrom connects to addr from the loopback address local (Linux answers
+// on all of 127.0.0.0/8), so that a test has clients of several addresses.
+func dialFrom(t *testing.T, local, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot dial from %s: %v", local, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// Websockets are never idle: when a few addresses hold every connection
+// with them, the address holding the most gives one up (its page
+// reconnects and resumes), and a newcomer is served.
+func TestAFewAddressesCannotHoldEveryConnection(t *testing.T) {
+	const maxConns = 6
+	ts := serve(t, server.Config{MaxConns: maxConns, AddrConns: -1})
+	addr := edgeServer(t, ts)
+	dialer := websocket.Dialer{NetDial: func(_, a string) (net.Conn, error) { return dialFrom(t, "127.0.0.2", a), nil }}
+	var held []*websocket.Conn
+	for range maxConns {
+		ws, _, err := dialer.Dial("ws://"+addr+protocol.Path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		ws.WriteMessage(websocket.TextMessage, []byte(`{"v":1,"type":"hello"}`))
+		if _, _, err := ws.ReadMessage(); err != nil { // welcome: a page that stays
+			t.Fatal(err)
+		}
+		held = append(held, ws)
+	}
+	eventually(t, "every connection held by websockets", func() bool {
+		return ts.metric(t, "longcall_connections", nil) == maxConns
+	})
+
+	newcomer := dialFrom(t, "127.0.0.3", addr)
+	fmt.Fprintf(newcomer, "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", addr)
+	newcomer.SetReadDeadline(time.Now().Add(20 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(newcomer), nil)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("a newcomer was not served while one address held every connection: %v", err)
+	}
+	resp.Body.Close()
+	held[0].SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, _, err := held[0].ReadMessage(); !websocket.IsUnexpectedCloseError(err) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("the oldest websocket of the greediest address: %v, want it closed", err)
 	}
 }
