@@ -53,15 +53,15 @@ func hostEntry(s string) (string, error) {
 	if s == "*" {
 		return s, nil
 	}
-	if strings.ContainsAny(s, "/@?#*") || strings.Contains(s, "://") {
+	if strings.ContainsAny(s, "/@?#*") {
 		return "", fmt.Errorf("want a host name such as dash.example.com, a domain such as .example.com, or *")
 	}
 	name := hostName(s)
-	if net.ParseIP(name) != nil {
-		return name, nil
+	if name == "" || net.ParseIP(name) != nil {
+		return name, nil // "" from ":8000", an address to listen on: adds nothing
 	}
 	for _, label := range strings.Split(strings.TrimPrefix(name, "."), ".") {
-		if !validLabel(label) && name != "" {
+		if !validLabel(label) {
 			return "", fmt.Errorf("%q is not a host name", name)
 		}
 	}

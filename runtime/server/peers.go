@@ -44,7 +44,7 @@ func newPeers(cfg Config, m *metrics) *peers {
 		conns:     bound(cfg.AddrConns, defaultAddrConns),
 		sessions:  bound(cfg.AddrSessions, defaultAddrSessions),
 		callRate:  rate.Limit(defaultAddrCallRate),
-		callBurst: bound(cfg.AddrCallBurst, defaultAddrCallBurst),
+		callBurst: orDefaultInt(cfg.AddrCallBurst, defaultAddrCallBurst),
 		metrics:   m,
 		by:        map[string]*peer{},
 	}

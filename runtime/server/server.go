@@ -103,7 +103,8 @@ type Config struct {
 	// (attached or in their grace period), and AddrCallRate calls a
 	// second, in bursts of AddrCallBurst. Past them a connection is closed,
 	// an upgrade answered 429, a new session closed with 1013, a call
-	// answered busy. Defaults 128, 64, 50 and 200; negative: no bound.
+	// answered busy. Defaults 128, 64, 50 and 200; a negative AddrConns,
+	// AddrSessions or AddrCallRate: no bound.
 	AddrConns     int
 	AddrSessions  int
 	AddrCallRate  float64
