@@ -56,7 +56,9 @@ func spawnServer(ctx context.Context, workers int, extra string) (*spawned, erro
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	args := append([]string{"-addr", "127.0.0.1:0", "-build=false", "-workers", strconv.Itoa(workers), "-log-level", "warn"}, strings.Fields(extra)...)
+	args := append([]string{"-addr", "127.0.0.1:0", "-build=false", "-workers", strconv.Itoa(workers), "-log-level", "warn",
+		"-addr-conns", "-1", "-addr-sessions", "-1", "-addr-call-rate", "-1"}, // every session comes from 127.0.0.1
+		strings.Fields(extra)...)
 	if err := s.start(ctx, root, bin, args); err != nil {
 		s.stop()
 		return nil, err

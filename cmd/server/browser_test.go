@@ -73,7 +73,10 @@ func runTests(m *testing.M) int {
 }
 
 func testConfig(addr string) config {
-	return config{addr: addr, role: "all", workers: 16, grace: time.Second, sessionGrace: time.Minute, logLevel: slog.LevelWarn}
+	cfg := config{addr: addr, role: "all", workers: 16, grace: time.Second, sessionGrace: time.Minute, logLevel: slog.LevelWarn}
+	// Every page of the tests comes from 127.0.0.1: no bounds per address.
+	cfg.ops.edge = edgeConfig{addrConns: -1, addrSessions: -1, addrCallRate: -1}
+	return cfg
 }
 
 // tab opens a page of the main demo server in a new profile, waiting until

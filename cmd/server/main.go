@@ -57,7 +57,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.build, "build", true, "build web/app.wasm and install npm assets before serving (ignored in an embedded build)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 10*time.Second, "on SIGTERM, how long running jobs may finish")
 	fs.DurationVar(&cfg.sessionGrace, "session-grace", 2*time.Minute, "how long a page's jobs live on while its connection is gone")
-	fs.StringVar(&cfg.secret, "secret", os.Getenv("LONGCALL_SECRET"), "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process)")
+	fs.StringVar(&cfg.secret, "secret", os.Getenv("LONGCALL_SECRET"), "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process); a comma-separated list rotates it: the first signs, the others are still accepted")
 	fs.StringVar(&cfg.webDir, "web", "", "serve assets from this directory instead of the checkout's web/ (no build)")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "serve Go's profiles (/debug/pprof/) on this address, apart from the pages (e.g. 127.0.0.1:6060); off when empty")
 	cfg.redis.register(fs)

@@ -28,6 +28,7 @@ type opsConfig struct {
 	sessionCallQueue int
 	queueSize        int
 	jobTimeout       time.Duration
+	edge             edgeConfig // the network's edge: edge.go
 }
 
 func (c *opsConfig) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (c *opsConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.sessionCallQueue, "session-call-queue", 64, "ordinary callbacks of one page that may wait for a slot; more are answered busy")
 	fs.IntVar(&c.queueSize, "queue-size", 4096, "in-process jobs that may wait for a worker; more are answered busy")
 	fs.DurationVar(&c.jobTimeout, "job-timeout", 0, "in-process jobs whose callback sets no Timeout end with a timeout error after this long; 0: never")
+	c.edge.register(fs)
 }
 
 // apply fills cfg's limits from the command line.
@@ -51,6 +53,7 @@ func (c opsConfig) apply(cfg *server.Config) {
 	cfg.SessionJobs = c.sessionJobs
 	cfg.SessionCalls = c.sessionCalls
 	cfg.SessionCallQueue = c.sessionCallQueue
+	c.edge.apply(cfg)
 }
 
 // jobOptions are the in-process manager's options from the command line.

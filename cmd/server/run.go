@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -60,10 +59,11 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		Managers:     managers,
 		Logger:       log,
 		SessionGrace: cfg.sessionGrace,
-		Secret:       []byte(cfg.secret),
 		Metrics:      metrics,
 	}
+	serverCfg.Secret, serverCfg.PreviousSecrets = secrets(cfg.secret)
 	cfg.ops.apply(&serverCfg)
+	serverCfg.AllowedHosts = append(serverCfg.AllowedHosts, cfg.addr) // its port is ignored
 	callbacks := server.New(serverCfg)
 	examples.Routes()
 	if err := examples.Validate(); err != nil {
@@ -79,9 +79,9 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	hs := &http.Server{Handler: logRequests(log, secureHeaders(mux)), ReadHeaderTimeout: 10 * time.Second}
+	hs := callbacks.HTTPServer(logRequests(log, secureHeaders(callbacks.CheckHost(mux))))
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(callbacks.Listener(ln)) }()
 	ready(&serving{URL: "http://" + ln.Addr().String(), DebugURL: debugURL, Callbacks: callbacks, Jobs: inProcess(managers[""])})
 
 	select {

@@ -49,6 +49,10 @@ func (c *conn) serve() {
 		return
 	}
 	c.sess = c.srv.sessions.attach(hello.Session, c)
+	if c.sess == nil {
+		c.srv.refuseAddrSession(c)
+		return
+	}
 	defer c.srv.sessions.detach(c.sess, c)
 	log := c.srv.log.With("session", c.sess.short(), "remote", c.remote)
 	log.Debug("session attached", "resumed", hello.Session == c.sess.token)

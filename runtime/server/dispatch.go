@@ -32,6 +32,9 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		return
 	}
 	s.metrics.callReceived(sess, m.Req, cb.ID(), cb.Spec().Background)
+	if s.refuseAddrCall(sess, m.Req, cb.ID()) {
+		return
+	}
 	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs}
 	if !cb.Spec().Background {
 		if perr := sess.load.admitCall(cb.ID()); perr != nil {

@@ -25,6 +25,9 @@ type metrics struct {
 	jobs         *prometheus.GaugeVec   // by state
 	ended        *prometheus.CounterVec // by kind, status, code
 	callsRunning prometheus.Gauge
+	httpConns    prometheus.Gauge   // what Listener holds
+	evicted      prometheus.Counter // idle connections Listener closed to make room
+	addrs        prometheus.Gauge   // client addresses with a websocket or a session
 
 	wait     *prometheus.HistogramVec // call received → handler started
 	run      *prometheus.HistogramVec // handler started → call ended
@@ -37,7 +40,12 @@ type metrics struct {
 // Reasons for refusals and dropped connections, the label values.
 const (
 	refusedOrigin       = "origin"        // websocket upgrade from a page of another origin
+	refusedHost         = "host"          // a request for a host not in AllowedHosts (DNS rebinding)
 	refusedDraining     = "draining"      // websocket upgrade while draining
+	refusedMaxConns     = "max_conns"     // a connection past MaxConns, none idle to close
+	refusedAddrConns    = "addr_conns"    // a connection past AddrConns, none of the address's idle
+	refusedAddrSessions = "addr_sessions" // a new session past AddrSessions
+	refusedAddrCalls    = "addr_calls"    // a call past AddrCallRate
 	refusedSessionJobs  = "session_jobs"  // the session has SessionJobs unfinished jobs
 	refusedSessionCalls = "session_calls" // the session's ordinary callbacks fill their slots and line
 	refusedQueueFull    = "queue_full"    // the manager's queue is full
@@ -72,15 +80,19 @@ func newMetrics(sessions func() int, managers map[string]jobs.Manager) *metrics 
 		ended:       prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "calls_ended_total", Help: "Calls ended, by kind (ordinary, background), status and error code."}, []string{"kind", "status", "code"}),
 		callsRunning: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "ordinary_calls_running",
 			Help: "Ordinary (not background) callbacks running now."}),
-		wait:     latency("call_wait_seconds", "From a call's arrival to its handler's start: the queue for background jobs, a free slot for ordinary callbacks.", fast),
-		run:      latency("call_run_seconds", "From a handler's start to the call's end (result, error, cancel or timeout).", slow),
-		write:    latency("result_write_seconds", "From a call's end to its result written to the socket.", fast),
-		duration: latency("call_seconds", "From a call's arrival to its result written to the socket.", slow),
+		httpConns: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "http_connections", Help: "Connections the server's Listener holds now, websockets included."}),
+		evicted:   prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "http_connections_evicted_total", Help: "Idle connections closed to make room under MaxConns or AddrConns."}),
+		addrs:     prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "client_addresses", Help: "Client addresses holding a websocket or a session."}),
+		wait:      latency("call_wait_seconds", "From a call's arrival to its handler's start: the queue for background jobs, a free slot for ordinary callbacks.", fast),
+		run:       latency("call_run_seconds", "From a handler's start to the call's end (result, error, cancel or timeout).", slow),
+		write:     latency("result_write_seconds", "From a call's end to its result written to the socket.", fast),
+		duration:  latency("call_seconds", "From a call's arrival to its result written to the socket.", slow),
 	}
 	m.jobs.WithLabelValues("queued")
 	m.jobs.WithLabelValues("running")
 	m.collectors = []prometheus.Collector{
 		m.connections, m.opened, m.received, m.sent, m.bad, m.refused, m.drops, m.jobs, m.ended, m.callsRunning,
+		m.httpConns, m.evicted, m.addrs,
 		m.wait, m.run, m.write, m.duration,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "sessions", Help: "Sessions alive: attached, or in their grace period."},
 			func() float64 { return float64(sessions()) }),

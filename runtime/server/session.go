@@ -15,6 +15,7 @@ import (
 // until the grace period ends.
 type session struct {
 	token  string
+	peer   string       // the client address that opened it, for the per-address bounds
 	outbox *jobs.Outbox // job events, coalesced, held until written
 	load   *load        // its jobs and calls, within the server's limits
 	clocks clocks       // its calls' timings, for the metrics
@@ -143,15 +144,16 @@ func (s *session) unfinished() map[jobs.ID]jobRef {
 // hub holds the live sessions.
 type hub struct {
 	grace  time.Duration
-	tokens tokens
+	tokens *tokens
 	expire func(*session)
 	limits limits
+	peers  *peers
 
 	mu       sync.Mutex
 	sessions map[string]*session
 }
 
-func newHub(grace time.Duration, tokens tokens, expire func(*session), lim limits) *hub {
+func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limits) *hub {
 	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, sessions: map[string]*session{}}
 }
 
@@ -159,15 +161,23 @@ func newHub(grace time.Duration, tokens tokens, expire func(*session), lim limit
 // another with the same secret, resumes its session even when this process
 // has not seen it (a restart, another web process): the page then re-attaches
 // its jobs by id. Any other token gets a new session. A connection already
-// attached to the session is closed: one page, one socket.
+// attached to the session is closed: one page, one socket. A session this
+// process did not hold counts against the client address's AddrSessions:
+// nil when it holds its share.
 func (h *hub) attach(token string, c *conn) *session {
 	h.mu.Lock()
 	s := h.sessions[token]
 	if s == nil {
+		peer := keyOf(c.remote)
+		if !h.peers.openSession(peer) {
+			h.mu.Unlock()
+			return nil
+		}
 		if !h.tokens.valid(token) {
 			token = h.tokens.issue()
 		}
 		s = newSession(token, h.limits)
+		s.peer = peer
 		h.sessions[s.token] = s
 	}
 	h.mu.Unlock()
@@ -217,12 +227,14 @@ func (h *hub) end(s *session, onlyIfDetached bool) {
 	}
 	delete(h.sessions, s.token)
 	h.mu.Unlock()
+	h.peers.endSession(s.peer)
 
 	close(s.closedCh)
 	if c != nil {
 		c.closeWith(websocket.CloseServiceRestart, "server shutting down; reconnect")
 	}
 	if onlyIfDetached {
+		h.tokens.revoke(s.token) // it ended here: its token stops working
 		h.expire(s)
 	}
 }
