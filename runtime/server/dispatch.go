@@ -42,11 +42,17 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		go s.runNow(sess, cb, m.Req, req)
 		return
 	}
-	if perr := sess.load.admitJob(cb.ID()); perr != nil {
+	key, perr := supersedeKey(sess, cb, req.Outputs)
+	if perr != nil {
+		s.warn("call with outputs not its callback's", "session", sess.short(), "callback", cb.ID())
+		s.endUnrun(sess, m.Req, cb.ID(), perr)
+		return
+	}
+	if perr := sess.load.admitJob(cb.ID(), key); perr != nil {
 		s.refuse(sess, m.Req, cb.ID(), refusedSessionJobs, perr)
 		return
 	}
-	s.submit(sess, cb, m.Req, m.Key, req)
+	s.submit(sess, cb, m.Req, m.Key, key, req)
 }
 
 // runNow runs an ordinary callback off the reader goroutine, so that a slow
@@ -77,7 +83,7 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
 }
 
-func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key string, req runtime.Request) {
+func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, idem, key string, req runtime.Request) {
 	manager, err := s.managerOf(cb)
 	if err != nil {
 		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{Status: protocol.StatusError, Err: err}))
@@ -87,10 +93,10 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 		ID:       jobs.NewID(),
 		Callback: cb.ID(),
 		Session:  sess.token,
-		// MATCH instances are told apart by their resolved outputs, so that
-		// they run side by side instead of superseding each other.
-		Key:         sess.token + "\x00" + cb.ID() + "\x00" + protocol.JoinIDs(req.Outputs),
-		Idempotency: key,
+		// MATCH instances run side by side instead of superseding each
+		// other: see supersedeKey.
+		Key:         key,
+		Idempotency: idem,
 		CacheKey:    cb.CacheKey(req),
 		// Only a callback that shows its place hears it change.
 		Queued:  cb.Spec().Queued != nil,
@@ -99,7 +105,7 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 	if c := cb.Spec().Cache; c != nil {
 		job.CacheTTL = c.Expire
 	}
-	ref := jobRef{req: reqNo, callback: cb.ID(), manager: manager}
+	ref := jobRef{req: reqNo, callback: cb.ID(), key: key, manager: manager}
 	if _, err := manager.Submit(context.Background(), job, s.sink(sess, ref)); err != nil {
 		s.submitFailed(sess, reqNo, cb.ID(), err)
 	}
@@ -111,7 +117,7 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 	return jobs.SinkFunc(func(e jobs.Event) {
 		sess.track(e.Job, ref, e.Kind == jobs.Finished)
-		sess.load.jobEvent(e, ref.callback)
+		sess.load.jobEvent(e, ref.key)
 		s.metrics.jobEvent(sess, ref, e)
 		if e.Kind == jobs.Finished {
 			s.logResult(sess, ref.callback, *e.Result)
@@ -137,7 +143,7 @@ func (s *Server) reattach(sess *session, refs []protocol.JobRef) {
 			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{Status: protocol.StatusError, Err: perr}))
 			continue
 		}
-		ref := jobRef{req: r.Req, callback: r.Callback, manager: manager}
+		ref := jobRef{req: r.Req, callback: r.Callback, key: reattachKey(sess, cb), manager: manager}
 		if sess.holdsResult(jobs.ID(r.Job)) {
 			// Its result waits here, to be written: asking the manager
 			// again could only bring it twice, or, were it no longer kept

@@ -34,6 +34,7 @@ type session struct {
 type jobRef struct {
 	req      uint64
 	callback string
+	key      string // its supersede key, "" when unknown (see reattachKey)
 	manager  jobs.Manager
 	ended    bool // its Finished event waits in the outbox
 }
