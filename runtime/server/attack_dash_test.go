@@ -28,7 +28,7 @@ var (
 	// numb ignores its context: only its latch ends it.
 	numbIn  = runtime.NewProp[int]("numb_in", "value")
 	numbOut = runtime.NewProp[string]("numb_out", "children")
-	numb = attackDash.Callback(runtime.Outputs(numbOut), runtime.Inputs(numbIn), runtime.Background()).Handle(func(call *runtime.Call) error {
+	numb    = attackDash.Callback(runtime.Outputs(numbOut), runtime.Inputs(numbIn), runtime.Background()).Handle(func(call *runtime.Call) error {
 		n := numbIn.Get(call)
 		<-latch(n)
 		numbOut.Set(call, "numb "+itoa(n))
