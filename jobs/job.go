@@ -72,14 +72,15 @@ var (
 
 // Options for managers.
 type config struct {
-	workers     int
-	queueSize   int
-	timeout     time.Duration
-	resultTTL   time.Duration
-	resultBytes int64
-	cacheTTL    time.Duration
-	cacheBytes  int64
-	placeEvery  time.Duration
+	workers        int
+	sessionWorkers int
+	queueSize      int
+	timeout        time.Duration
+	resultTTL      time.Duration
+	resultBytes    int64
+	cacheTTL       time.Duration
+	cacheBytes     int64
+	placeEvery     time.Duration
 }
 
 // Option configures a manager.
@@ -87,6 +88,15 @@ type Option func(*config)
 
 // Workers sets how many jobs run at once.
 func Workers(n int) Option { return func(c *config) { c.workers = max(1, n) } }
+
+// SessionWorkers bounds the workers one session's handlers hold at once,
+// those running on after their job ended (they ignore their context)
+// included: the session's other jobs wait, and other sessions' jobs pass
+// them. Default: an eighth of the workers, and at least 4 (or all of them
+// when fewer).
+func SessionWorkers(n int) Option { return func(c *config) { c.sessionWorkers = max(1, n) } }
+
+func defaultSessionWorkers(workers int) int { return max(workers/8, min(workers, 4)) }
 
 // QueueSize bounds how many jobs may wait for a busy pool; beyond it Submit
 // returns ErrBusy. Jobs that free workers are about to take do not count.

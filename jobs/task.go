@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/longcall/longcall/runtime"
@@ -33,6 +34,8 @@ type task struct {
 	// inQueue is whether the task waits in InProcess.waiting; the manager's
 	// mutex guards it, not the task's.
 	inQueue bool
+	// returned is set once its handler has returned.
+	returned atomic.Bool
 
 	mu       sync.Mutex
 	state    taskState
@@ -170,6 +173,12 @@ func (t *task) finish(res runtime.Result, cause error) bool {
 	}
 	t.deliver(Event{Job: t.job.ID, Kind: Finished, Result: &res})
 	return true
+}
+
+// lingering reports whether the task's handler runs on after its job ended.
+func (t *task) lingering() bool {
+	_, done := t.outcome()
+	return done && !t.returned.Load()
 }
 
 // outcome returns the task's result once it has finished.

@@ -27,6 +27,7 @@ type opsConfig struct {
 	sessionCalls     int
 	sessionCallQueue int
 	queueSize        int
+	sessionWorkers   int
 	jobTimeout       time.Duration
 }
 
@@ -39,6 +40,7 @@ func (c *opsConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.sessionCalls, "session-calls", 8, "ordinary callbacks one page may run at once")
 	fs.IntVar(&c.sessionCallQueue, "session-call-queue", 64, "ordinary callbacks of one page that may wait for a slot; more are answered busy")
 	fs.IntVar(&c.queueSize, "queue-size", 4096, "in-process jobs that may wait for a worker; more are answered busy")
+	fs.IntVar(&c.sessionWorkers, "session-workers", 0, "in-process workers one page's handlers may hold at once, those running on after their job ended included; 0: an eighth of -workers, at least 4")
 	fs.DurationVar(&c.jobTimeout, "job-timeout", 0, "in-process jobs whose callback sets no Timeout end with a timeout error after this long; 0: never")
 }
 
@@ -58,6 +60,9 @@ func (c opsConfig) jobOptions() []jobs.Option {
 	var opts []jobs.Option
 	if c.queueSize > 0 {
 		opts = append(opts, jobs.QueueSize(c.queueSize))
+	}
+	if c.sessionWorkers > 0 {
+		opts = append(opts, jobs.SessionWorkers(c.sessionWorkers))
 	}
 	if c.jobTimeout > 0 {
 		opts = append(opts, jobs.DefaultTimeout(c.jobTimeout))

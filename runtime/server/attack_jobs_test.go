@@ -3,6 +3,7 @@ package server_test
 import (
 	"testing"
 
+	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 	"github.com/longcall/longcall/runtime/server"
@@ -58,4 +59,49 @@ func TestMatchInstancesCountAgainstTheJobLimit(t *testing.T) {
 	m.Outputs = append(m.Outputs, runtime.PropID{ID: instID("inst_out", 5), Prop: "children"})
 	w.send(m)
 	wantError(t, w.answer(5), protocol.CodeBadInput, "two MATCH instances")
+}
+
+// Issue 14, break 2: a handler that ignores its context keeps its worker
+// after its job ended (superseded here). One session clicking such a
+// callback used to take every worker, and other sessions' jobs waited for
+// its handlers to return. Now a session's handlers, ended or not, hold at
+// most its share of the workers, and another session's job starts while
+// every deaf handler still runs.
+func TestDeafHandlersHoldOnlyTheirSessionsShare(t *testing.T) {
+	manager := jobs.NewInProcess(jobs.Workers(4), jobs.SessionWorkers(2))
+	t.Cleanup(func() { manager.Shutdown(t.Context()) })
+	ts := serve(t, server.Config{Managers: map[string]jobs.Manager{"": manager}})
+	clicker, _ := connect(t, ts.url, "")
+	const clicks = 12
+	var held []int
+	for i := uint64(1); i <= clicks; i++ {
+		n := fresh()
+		held = append(held, n)
+		clicker.send(call(i, numb.ID(), value("numb_in", "value", n)))
+		clicker.until("the click's job", func(m protocol.Message) bool { return m.Req == i && m.Type == protocol.TypeJob })
+		eventually(t, "a worker to take the click or pass it over", func() bool {
+			st := manager.Stats()
+			return st.Queued == st.Deferred
+		})
+	}
+	t.Cleanup(func() {
+		for _, n := range held {
+			release(n)
+		}
+	})
+
+	other, _ := connect(t, ts.url, "")
+	quick := fresh()
+	release(quick)
+	other.send(call(1, holdA.ID(), value("hold_a", "value", quick)))
+	if m := other.answer(1); m.Status != protocol.StatusOK {
+		t.Fatalf("the other session's job ended with %+v", m)
+	}
+	st := manager.Stats()
+	if st.Started > 3 || st.Lingering > 2 {
+		t.Fatalf("while the deaf handlers ran: %+v; want at most the clicker's 2 handlers and the other's", st)
+	}
+	if got := ts.metric(t, "longcall_manager_handlers_lingering", nil); got != float64(st.Lingering) {
+		t.Errorf("lingering metric %v, want %d", got, st.Lingering)
+	}
 }

@@ -129,6 +129,8 @@ func managerCollectors(managers map[string]jobs.Manager) []prometheus.Collector 
 				func() float64 { return float64(st.Stats().Queued) }),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "longcall", Name: "manager_jobs_pending", Help: "Jobs queued or running in the manager, every session's.", ConstLabels: label},
 				func() float64 { return float64(st.Stats().Pending) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "longcall", Name: "manager_handlers_lingering", Help: "Handlers still running after their job ended (they ignore their context); each holds a worker of its session's share.", ConstLabels: label},
+				func() float64 { return float64(st.Stats().Lingering) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "longcall", Name: "manager_handlers_started_total", Help: "Handlers the manager started.", ConstLabels: label},
 				func() float64 { return float64(st.Stats().Started) }),
 		)
