@@ -49,6 +49,15 @@ var (
 		return nil
 	})
 
+	// bigLater returns 900 bytes once its latch opens.
+	laterIn  = runtime.NewProp[int]("later_in", "value")
+	laterOut = runtime.NewProp[string]("later_out", "children")
+	bigLater = attackDash.Callback(runtime.Outputs(laterOut), runtime.Inputs(laterIn)).Handle(func(call *runtime.Call) error {
+		<-latch(laterIn.Get(call))
+		laterOut.Set(call, strings.Repeat("z", 900))
+		return nil
+	})
+
 	// shared is one job for every session calling it with the same value
 	// (CacheBy), held until its latch opens.
 	sharedIn  = runtime.NewProp[int]("shared_in", "value")

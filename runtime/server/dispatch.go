@@ -77,7 +77,7 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 		case <-ctx.Done():
 		}
 	}()
-	res := cb.Invoke(ctx, req, nil)
+	res := s.bound(sess, cb.ID(), cb.Invoke(ctx, req, nil))
 	s.logResult(sess, cb.ID(), res)
 	s.metrics.callEnded(sess, reqNo, cb.ID(), res)
 	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
@@ -116,6 +116,10 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, idem,
 // re-attach replays events of a job submitted earlier.
 func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 	return jobs.SinkFunc(func(e jobs.Event) {
+		if e.Kind == jobs.Finished {
+			res := s.bound(sess, ref.callback, *e.Result) // a copy: a shared job's result is every session's
+			e.Result = &res
+		}
 		sess.track(e.Job, ref, e.Kind == jobs.Finished)
 		sess.load.jobEvent(e, ref.key)
 		s.metrics.jobEvent(sess, ref, e)

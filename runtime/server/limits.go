@@ -17,6 +17,9 @@ type limits struct {
 	jobs      int // unfinished background jobs
 	calls     int // ordinary callbacks running at once
 	callQueue int // ordinary callbacks waiting for one of those slots
+
+	result  int64 // bytes of one result
+	results int64 // bytes of results held unwritten
 }
 
 // Defaults for the limits.
@@ -26,6 +29,8 @@ const (
 	defaultSessionJobs      = 16
 	defaultSessionCalls     = 8
 	defaultSessionCallQueue = 64
+	defaultResultLimit      = 8 << 20
+	defaultSessionResults   = 32 << 20
 	maxAttach               = 256 // jobs one hello may re-attach: a page waits for one per background callback
 )
 
@@ -35,6 +40,8 @@ func limitsOf(cfg Config) limits {
 		jobs:      orDefaultInt(cfg.SessionJobs, defaultSessionJobs),
 		calls:     orDefaultInt(cfg.SessionCalls, defaultSessionCalls),
 		callQueue: orDefaultInt(cfg.SessionCallQueue, defaultSessionCallQueue),
+		result:    int64(orDefaultInt(int(cfg.ResultLimit), defaultResultLimit)),
+		results:   int64(orDefaultInt(int(cfg.SessionResultBytes), defaultSessionResults)),
 	}
 }
 

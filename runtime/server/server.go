@@ -60,6 +60,16 @@ type Config struct {
 	// Defaults 8 and 64.
 	SessionCalls     int
 	SessionCallQueue int
+	// ResultLimit bounds one result sent to a page, in bytes of its
+	// outputs' JSON: a larger one ends its call with a too_large error
+	// instead. Default 8 MiB.
+	ResultLimit int64
+	// SessionResultBytes bounds the results one session holds, in the same
+	// bytes, that its page has not read yet (a slow page, or one away in its
+	// grace period): a result past it ends its call with a too_large error,
+	// and the page may run it again once it has read the others. Default
+	// 32 MiB.
+	SessionResultBytes int64
 	// Metrics, when set, registers the server's Prometheus metrics
 	// (docs/OPERATIONS.md). New panics if they are registered already.
 	Metrics prometheus.Registerer
@@ -77,6 +87,7 @@ type Server struct {
 	complaints complaints
 	queueFull  complaints // its own pace: see queueFullLog
 	draining   atomic.Bool
+	held       atomic.Int64 // bytes of results every session holds unwritten
 	ordinary   atomic.Int64 // ordinary callbacks running or waiting, for the drain
 }
 
@@ -110,8 +121,8 @@ func New(cfg Config) *Server {
 		// 4 KB a connection (40 MB for 10,000 pages).
 		WriteBufferPool: &sync.Pool{},
 	}
-	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret), s.expire, limitsOf(cfg))
-	s.metrics = newMetrics(s.sessions.len, cfg.Managers)
+	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret), s.expire, limitsOf(cfg), &s.held)
+	s.metrics = newMetrics(s.sessions.len, s.held.Load, cfg.Managers)
 	if cfg.Metrics != nil {
 		if err := s.metrics.register(cfg.Metrics); err != nil {
 			panic("longcall/server: " + err.Error())

@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -28,6 +29,9 @@ type session struct {
 	closedCh chan struct{}      // closed when the session ends
 
 	backlogBase int // the backlog when the writer last took, or the connection attached; see checkBacklog
+
+	held      int64         // bytes of results waiting to be written: see hold
+	heldTotal *atomic.Int64 // every session's, the server's
 }
 
 // jobRef is what the session remembers of one of its jobs.
@@ -39,8 +43,9 @@ type jobRef struct {
 	ended    bool // its Finished event waits in the outbox
 }
 
-func newSession(token string, lim limits) *session {
+func newSession(token string, lim limits, heldTotal *atomic.Int64) *session {
 	return &session{
+		heldTotal: heldTotal,
 		token:    token,
 		outbox:   jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
 		load:     newLoad(lim),
@@ -80,7 +85,13 @@ func (s *session) take(c *conn) []protocol.Message {
 	out := s.direct
 	s.direct = nil
 	s.backlogBase = 0
+	for _, m := range out {
+		s.unholdLocked(m.Props, m.Type)
+	}
 	for _, e := range events {
+		if e.Kind == jobs.Finished {
+			s.unholdLocked(e.Result.Props, protocol.TypeResult)
+		}
 		ref, ok := s.jobs[e.Job]
 		if !ok {
 			continue // a job this session no longer tracks
@@ -100,6 +111,11 @@ func (s *session) giveBack(msgs []protocol.Message) {
 	}
 	s.mu.Lock()
 	s.direct = append(msgs, s.direct...)
+	for _, m := range msgs {
+		if m.Type == protocol.TypeResult {
+			s.holdLocked(resultBytes(m.Props))
+		}
+	}
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -147,13 +163,14 @@ type hub struct {
 	tokens tokens
 	expire func(*session)
 	limits limits
+	held   *atomic.Int64
 
 	mu       sync.Mutex
 	sessions map[string]*session
 }
 
-func newHub(grace time.Duration, tokens tokens, expire func(*session), lim limits) *hub {
-	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, sessions: map[string]*session{}}
+func newHub(grace time.Duration, tokens tokens, expire func(*session), lim limits, held *atomic.Int64) *hub {
+	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, held: held, sessions: map[string]*session{}}
 }
 
 // attach binds c to the session with token. A token this process signed, or
@@ -168,7 +185,7 @@ func (h *hub) attach(token string, c *conn) *session {
 		if !h.tokens.valid(token) {
 			token = h.tokens.issue()
 		}
-		s = newSession(token, h.limits)
+		s = newSession(token, h.limits, h.held)
 		h.sessions[s.token] = s
 	}
 	h.mu.Unlock()
@@ -220,6 +237,7 @@ func (h *hub) end(s *session, onlyIfDetached bool) {
 	h.mu.Unlock()
 
 	close(s.closedCh)
+	s.dropHeld()
 	if c != nil {
 		c.closeWith(websocket.CloseServiceRestart, "server shutting down; reconnect")
 	}
