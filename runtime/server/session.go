@@ -46,12 +46,12 @@ type jobRef struct {
 func newSession(token string, lim limits, heldTotal *atomic.Int64) *session {
 	return &session{
 		heldTotal: heldTotal,
-		token:    token,
-		outbox:   jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
-		load:     newLoad(lim),
-		jobs:     map[jobs.ID]jobRef{},
-		wake:     make(chan struct{}, 1),
-		closedCh: make(chan struct{}),
+		token:     token,
+		outbox:    jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
+		load:      newLoad(lim),
+		jobs:      map[jobs.ID]jobRef{},
+		wake:      make(chan struct{}, 1),
+		closedCh:  make(chan struct{}),
 	}
 }
 
