@@ -134,33 +134,42 @@ func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 // reattach resumes the jobs a page lists in its hello: the manager replays
 // where each is, then streams the rest. A job the manager does not know for
 // this session (another session's, expired, lost in a restart) ends that
-// call with unknown_job.
-func (s *Server) reattach(sess *session, refs []protocol.JobRef) {
+// call with unknown_job. The answers are the connection's: once it closes or
+// is replaced, the rest of the list is left (the page's next hello lists
+// its jobs again), and so is what a manager's Attach was doing for it.
+func (s *Server) reattach(c *conn, refs []protocol.JobRef) {
+	sess := c.sess
 	for _, r := range refs {
+		if c.ctx.Err() != nil {
+			return
+		}
 		cb, ok := runtime.Lookup(r.Callback)
 		if !ok {
-			sess.send(errorMessage(r.Req, r.Callback, &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server", r.Callback)}))
+			sess.sendTo(c, errorMessage(r.Req, clip(r.Callback), &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server", clip(r.Callback))}))
 			continue
 		}
 		manager, perr := s.managerOf(cb)
 		if perr != nil {
-			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{Status: protocol.StatusError, Err: perr}))
+			sess.sendTo(c, resultMessage(protocol.Message{Req: r.Req, Callback: cb.ID(), Job: clip(r.Job)}, runtime.Result{Status: protocol.StatusError, Err: perr}))
 			continue
 		}
-		ref := jobRef{req: r.Req, callback: r.Callback, key: reattachKey(sess, cb), manager: manager}
+		ref := jobRef{req: r.Req, callback: cb.ID(), key: reattachKey(sess, cb), manager: manager}
 		if sess.holdsResult(jobs.ID(r.Job)) {
 			// Its result waits here, to be written: asking the manager
 			// again could only bring it twice, or, were it no longer kept
 			// there, an unknown_job ahead of it.
 			continue
 		}
-		if err := manager.Attach(context.Background(), jobs.ID(r.Job), sess.token, s.sink(sess, ref)); err != nil {
-			s.log.Warn("re-attach refused", "session", sess.short(), "job", r.Job, "err", err)
-			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{
-				Status: protocol.StatusError,
-				Err:    &protocol.Error{Code: protocol.CodeUnknownJob, Message: "the job this page was waiting for is gone (the server restarted, or its result expired); run it again"},
-			}))
+		err := manager.Attach(c.ctx, jobs.ID(r.Job), sess.token, s.sink(sess, ref))
+		if err == nil || c.ctx.Err() != nil {
+			continue
 		}
+		s.metrics.refusal(refusedReattach)
+		s.warn("re-attach refused", "session", sess.short(), "job", clip(r.Job), "err", err)
+		sess.sendTo(c, resultMessage(protocol.Message{Req: r.Req, Callback: cb.ID(), Job: clip(r.Job)}, runtime.Result{
+			Status: protocol.StatusError,
+			Err:    &protocol.Error{Code: protocol.CodeUnknownJob, Message: "the job this page was waiting for is gone (the server restarted, or its result expired); run it again"},
+		}))
 	}
 }
 

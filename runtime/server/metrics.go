@@ -42,6 +42,7 @@ const (
 	refusedSessionCalls = "session_calls" // the session's ordinary callbacks fill their slots and line
 	refusedQueueFull    = "queue_full"    // the manager's queue is full
 	refusedShutDown     = "shut_down"     // the manager takes no more jobs
+	refusedReattach     = "reattach"      // a hello's job the manager does not know for the session
 	refusedResultSize   = "result_size"   // a result over ResultLimit
 	refusedResultsHeld  = "results_held"  // a result past the session's SessionResultBytes
 

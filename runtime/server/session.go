@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,6 +65,26 @@ func (s *session) send(m protocol.Message) {
 	s.mu.Lock()
 	s.direct = append(s.direct, m)
 	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	s.checkBacklog()
+}
+
+// sendTo queues a message for connection c only: an answer to its hello,
+// which a newer connection of the page asks again. Dropped once c is not
+// the session's connection.
+func (s *session) sendTo(c *conn, m protocol.Message) {
+	s.mu.Lock()
+	current := s.conn == c
+	if current {
+		s.direct = append(s.direct, m)
+	}
+	s.mu.Unlock()
+	if !current {
+		return
+	}
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -193,6 +214,7 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
+	s.dropStaleAnswersLocked()
 	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
 		s.expiry.Stop()
@@ -203,6 +225,16 @@ func (h *hub) attach(token string, c *conn) *session {
 		old.closeWith(protocol.CloseReplaced, "replaced by a newer connection of the same session")
 	}
 	return s
+}
+
+// dropStaleAnswersLocked drops the unknown_job answers to an earlier
+// connection's hello that wait unwritten: the new connection's hello lists
+// again every job the page waits for, and a page that says hello again and
+// again must not pile them up.
+func (s *session) dropStaleAnswersLocked() {
+	s.direct = slices.DeleteFunc(s.direct, func(m protocol.Message) bool {
+		return m.Type == protocol.TypeResult && m.Job != "" && m.Error != nil && m.Error.Code == protocol.CodeUnknownJob
+	})
 }
 
 // detach unbinds c and starts the session's grace period.
