@@ -157,7 +157,11 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 		return "", ErrBusy
 	}
 	if old := m.byKey[job.Key]; old != nil && job.Key != "" {
-		m.endLocked(old, cancelled(), ErrSuperseded)
+		// The session's earlier call ends for it; for sessions that joined
+		// it (CacheBy), the job goes on.
+		if !old.leave(job.Session) {
+			m.endLocked(old, cancelled(), ErrSuperseded)
+		}
 	}
 	t := newTask(job, sink)
 	t.idem = idem
@@ -270,6 +274,21 @@ func (m *InProcess) Cancel(id ID) bool {
 	m.mu.Unlock()
 	if t == nil {
 		return false
+	}
+	return m.end(t, cancelled(), ErrCancelled)
+}
+
+// CancelFor implements Leaver: session stops watching job id, and the job
+// ends when no session watches it any more.
+func (m *InProcess) CancelFor(id ID, session string) bool {
+	m.mu.Lock()
+	t := m.tasks[id]
+	m.mu.Unlock()
+	if t == nil {
+		return false
+	}
+	if t.leave(session) {
+		return true
 	}
 	return m.end(t, cancelled(), ErrCancelled)
 }

@@ -41,7 +41,9 @@ type Job struct {
 	// CacheKey, when set (the callback has CacheBy), shares the job across
 	// sessions: a result cached under the key answers at once without a run,
 	// and a submission while a job with the key runs joins that job. A shared
-	// job is one job: cancelling or superseding it ends it for every session.
+	// job is one job: a session's cancel or supersede ends its own watch of
+	// it (Leaver), and the job ends once no session watches; Cancel ends it
+	// for every session.
 	CacheKey string
 	CacheTTL time.Duration // zero: the manager's default
 	// Queued: the callback shows the job's place in the queue

@@ -105,3 +105,60 @@ func TestDeafHandlersHoldOnlyTheirSessionsShare(t *testing.T) {
 		t.Errorf("lingering metric %v, want %d", got, st.Lingering)
 	}
 }
+
+// Issue 14, break 8: a session that joined another's CacheBy job could end
+// it for everyone with a cancel. Its cancel now ends its own watch; the job
+// goes on for the session that started it, and ends once nobody watches.
+func TestCancelOfAJoinedSharedJobDetachesOnlyThatSession(t *testing.T) {
+	ts := serve(t, server.Config{})
+	n := fresh()
+	owner, _ := connect(t, ts.url, "")
+	owner.send(call(1, shared.ID(), value("shared_in", "value", n)))
+	job := owner.until("running", func(m protocol.Message) bool { return m.Type == protocol.TypeJob && m.State == protocol.JobRunning }).Job
+
+	stranger, _ := connect(t, ts.url, "")
+	stranger.send(call(1, shared.ID(), value("shared_in", "value", n)))
+	if got := stranger.until("the joined job", func(m protocol.Message) bool { return m.Type == protocol.TypeJob }).Job; got != job {
+		t.Fatalf("the stranger got job %s, want the shared %s", got, job)
+	}
+	stranger.send(protocol.Message{Type: protocol.TypeCancel, Req: 2, Callback: shared.ID(), Job: job})
+	if m := stranger.answer(1); m.Status != protocol.StatusCancelled {
+		t.Fatalf("the stranger's call ended with %+v", m)
+	}
+	release(n)
+	if m := owner.answer(1); m.Status != protocol.StatusOK || string(m.Props[0].Value) != `"shared `+itoa(n)+`"` {
+		t.Fatalf("the owner's call ended with %+v", m)
+	}
+
+	// Nobody else watching: the owner's cancel ends the job.
+	m := fresh()
+	owner.send(call(3, shared.ID(), value("shared_in", "value", m)))
+	job = owner.until("running", func(msg protocol.Message) bool { return msg.Req == 3 && msg.State == protocol.JobRunning }).Job
+	owner.send(protocol.Message{Type: protocol.TypeCancel, Req: 4, Callback: shared.ID(), Job: job})
+	if a := owner.answer(3); a.Status != protocol.StatusCancelled {
+		t.Fatalf("the lone owner's cancel: %+v", a)
+	}
+	eventually(t, "the job to end", func() bool { return ts.manager.Stats().Pending == 0 })
+	release(m)
+}
+
+// And the one who started it may leave it too: the stranger who joined
+// keeps it.
+func TestOwnerCancelOfASharedJobLeavesItToTheOthers(t *testing.T) {
+	ts := serve(t, server.Config{})
+	n := fresh()
+	owner, _ := connect(t, ts.url, "")
+	owner.send(call(1, shared.ID(), value("shared_in", "value", n)))
+	job := owner.until("running", func(m protocol.Message) bool { return m.Type == protocol.TypeJob && m.State == protocol.JobRunning }).Job
+	joiner, _ := connect(t, ts.url, "")
+	joiner.send(call(1, shared.ID(), value("shared_in", "value", n)))
+	joiner.until("the joined job", func(m protocol.Message) bool { return m.Type == protocol.TypeJob })
+	owner.send(protocol.Message{Type: protocol.TypeCancel, Req: 2, Callback: shared.ID(), Job: job})
+	if m := owner.answer(1); m.Status != protocol.StatusCancelled {
+		t.Fatalf("the owner's call ended with %+v", m)
+	}
+	release(n)
+	if m := joiner.answer(1); m.Status != protocol.StatusOK {
+		t.Fatalf("the joiner's call ended with %+v", m)
+	}
+}

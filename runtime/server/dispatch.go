@@ -190,7 +190,17 @@ func (s *Server) cancel(sess *session, m protocol.Message) {
 		sess.send(errorMessage(m.Req, clip(m.Callback), &protocol.Error{Code: protocol.CodeUnknownJob, Message: "no running job with that id in this session"}))
 		return
 	}
-	ref.manager.Cancel(id)
+	cancelFor(ref.manager, id, sess.token)
+}
+
+// cancelFor ends session's part in job id: the job itself, unless other
+// sessions watch it too (a shared CacheBy job) and the manager can tell.
+func cancelFor(m jobs.Manager, id jobs.ID, session string) {
+	if l, ok := m.(jobs.Leaver); ok {
+		l.CancelFor(id, session)
+		return
+	}
+	m.Cancel(id)
 }
 
 func (s *Server) logResult(sess *session, callback string, res runtime.Result) {

@@ -185,7 +185,7 @@ func (s *Server) Sessions() int { return s.sessions.len() }
 // expire ends a session whose grace period ran out: its jobs are cancelled.
 func (s *Server) expire(sess *session) {
 	for id, ref := range sess.unfinished() {
-		ref.manager.Cancel(id)
+		cancelFor(ref.manager, id, sess.token)
 	}
 	s.log.Info("session expired", "session", sess.short())
 }
