@@ -37,7 +37,8 @@ var readyLine = regexp.MustCompile(`^longcall [^:]+: (http://\S+)$`)
 // compiles its dependencies.
 const startTimeout = 5 * time.Minute
 
-// spawnServer builds ./cmd/server and starts it on a free loopback port with
+// spawnServer builds ./cmd/server with the load dashboard (-tags loadtest:
+// a normal build does not serve it) and starts it on a free loopback port with
 // workers job workers and extra flags.
 func spawnServer(ctx context.Context, workers int, extra string) (*spawned, error) {
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
@@ -81,10 +82,10 @@ func moduleRoot(ctx context.Context) (string, error) {
 }
 
 func goBuild(ctx context.Context, root, bin string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/server")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "loadtest", "-o", bin, "./cmd/server")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/server: %w\n%s", err, out)
+		return fmt.Errorf("go build -tags loadtest ./cmd/server: %w\n%s", err, out)
 	}
 	return nil
 }

@@ -27,8 +27,11 @@ type opsConfig struct {
 	sessionCalls     int
 	sessionCallQueue int
 	queueSize        int
+	sessionWorkers   int
 	jobTimeout       time.Duration
 	edge             edgeConfig // the network's edge: edge.go
+	resultLimit      int64
+	sessionResults   int64
 }
 
 func (c *opsConfig) register(fs *flag.FlagSet) {
@@ -40,6 +43,9 @@ func (c *opsConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.sessionCalls, "session-calls", 8, "ordinary callbacks one page may run at once")
 	fs.IntVar(&c.sessionCallQueue, "session-call-queue", 64, "ordinary callbacks of one page that may wait for a slot; more are answered busy")
 	fs.IntVar(&c.queueSize, "queue-size", 4096, "in-process jobs that may wait for a worker; more are answered busy")
+	fs.IntVar(&c.sessionWorkers, "session-workers", 0, "in-process workers one page's handlers may hold at once, those running on after their job ended included; 0: an eighth of -workers, at least 4")
+	fs.Int64Var(&c.resultLimit, "result-limit", 8<<20, "largest result sent to a page, in bytes of its outputs' JSON; a larger one ends its call with a too_large error")
+	fs.Int64Var(&c.sessionResults, "session-result-bytes", 32<<20, "bytes of results one page's session may hold unread (a slow page, or one away); past it a result ends its call with a too_large error")
 	fs.DurationVar(&c.jobTimeout, "job-timeout", 0, "in-process jobs whose callback sets no Timeout end with a timeout error after this long; 0: never")
 	c.edge.register(fs)
 }
@@ -54,6 +60,8 @@ func (c opsConfig) apply(cfg *server.Config) {
 	cfg.SessionCalls = c.sessionCalls
 	cfg.SessionCallQueue = c.sessionCallQueue
 	c.edge.apply(cfg)
+	cfg.ResultLimit = c.resultLimit
+	cfg.SessionResultBytes = c.sessionResults
 }
 
 // jobOptions are the in-process manager's options from the command line.
@@ -61,6 +69,9 @@ func (c opsConfig) jobOptions() []jobs.Option {
 	var opts []jobs.Option
 	if c.queueSize > 0 {
 		opts = append(opts, jobs.QueueSize(c.queueSize))
+	}
+	if c.sessionWorkers > 0 {
+		opts = append(opts, jobs.SessionWorkers(c.sessionWorkers))
 	}
 	if c.jobTimeout > 0 {
 		opts = append(opts, jobs.DefaultTimeout(c.jobTimeout))

@@ -50,6 +50,9 @@ const (
 	refusedSessionCalls = "session_calls" // the session's ordinary callbacks fill their slots and line
 	refusedQueueFull    = "queue_full"    // the manager's queue is full
 	refusedShutDown     = "shut_down"     // the manager takes no more jobs
+	refusedReattach     = "reattach"      // a hello's job the manager does not know for the session
+	refusedResultSize   = "result_size"   // a result over ResultLimit
+	refusedResultsHeld  = "results_held"  // a result past the session's SessionResultBytes
 
 	dropSlow  = "slow"  // the send queue passed SendQueue
 	dropWrite = "write" // a write failed or passed WriteTimeout
@@ -61,7 +64,7 @@ const (
 	kindBackground = "background"
 )
 
-func newMetrics(sessions func() int, managers map[string]jobs.Manager) *metrics {
+func newMetrics(sessions func() int, heldBytes func() int64, managers map[string]jobs.Manager) *metrics {
 	const ns = "longcall"
 	latency := func(name, help string, buckets []float64) *prometheus.HistogramVec {
 		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: name, Help: help, Buckets: buckets}, []string{"kind"})
@@ -96,6 +99,8 @@ func newMetrics(sessions func() int, managers map[string]jobs.Manager) *metrics 
 		m.wait, m.run, m.write, m.duration,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "sessions", Help: "Sessions alive: attached, or in their grace period."},
 			func() float64 { return float64(sessions()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "result_bytes_held", Help: "Bytes of results sessions hold that their pages have not read yet."},
+			func() float64 { return float64(heldBytes()) }),
 	}
 	m.collectors = append(m.collectors, managerCollectors(managers)...)
 	return m
@@ -141,6 +146,8 @@ func managerCollectors(managers map[string]jobs.Manager) []prometheus.Collector 
 				func() float64 { return float64(st.Stats().Queued) }),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "longcall", Name: "manager_jobs_pending", Help: "Jobs queued or running in the manager, every session's.", ConstLabels: label},
 				func() float64 { return float64(st.Stats().Pending) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "longcall", Name: "manager_handlers_lingering", Help: "Handlers still running after their job ended (they ignore their context); each holds a worker of its session's share.", ConstLabels: label},
+				func() float64 { return float64(st.Stats().Lingering) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "longcall", Name: "manager_handlers_started_total", Help: "Handlers the manager started.", ConstLabels: label},
 				func() float64 { return float64(st.Stats().Started) }),
 		)

@@ -109,6 +109,16 @@ type Config struct {
 	AddrSessions  int
 	AddrCallRate  float64
 	AddrCallBurst int
+	// ResultLimit bounds one result sent to a page, in bytes of its
+	// outputs' JSON: a larger one ends its call with a too_large error
+	// instead. Default 8 MiB.
+	ResultLimit int64
+	// SessionResultBytes bounds the results one session holds, in the same
+	// bytes, that its page has not read yet (a slow page, or one away in its
+	// grace period): a result past it ends its call with a too_large error,
+	// and the page may run it again once it has read the others. Default
+	// 32 MiB.
+	SessionResultBytes int64
 	// Metrics, when set, registers the server's Prometheus metrics
 	// (docs/OPERATIONS.md). New panics if they are registered already.
 	Metrics prometheus.Registerer
@@ -130,6 +140,7 @@ type Server struct {
 	complaints complaints
 	queueFull  complaints // its own pace: see queueFullLog
 	draining   atomic.Bool
+	held       atomic.Int64 // bytes of results every session holds unwritten
 	ordinary   atomic.Int64 // ordinary callbacks running or waiting, for the drain
 }
 
@@ -175,8 +186,8 @@ func New(cfg Config) *Server {
 		// 4 KB a connection (40 MB for 10,000 pages).
 		WriteBufferPool: &sync.Pool{},
 	}
-	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret, cfg.PreviousSecrets, cfg.TokenLifetime), s.expire, limitsOf(cfg))
-	s.metrics = newMetrics(s.sessions.len, cfg.Managers)
+	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret, cfg.PreviousSecrets, cfg.TokenLifetime), s.expire, limitsOf(cfg), &s.held)
+	s.metrics = newMetrics(s.sessions.len, s.held.Load, cfg.Managers)
 	s.conns = newConnTable(bound(cfg.MaxConns, defaultMaxConns()), bound(cfg.AddrConns, defaultAddrConns), proxies, s.metrics)
 	s.peers = newPeers(cfg, s.metrics)
 	s.sessions.peers = s.peers
@@ -248,7 +259,7 @@ func (s *Server) Sessions() int { return s.sessions.len() }
 // expire ends a session whose grace period ran out: its jobs are cancelled.
 func (s *Server) expire(sess *session) {
 	for id, ref := range sess.unfinished() {
-		ref.manager.Cancel(id)
+		cancelFor(ref.manager, id, sess.token)
 	}
 	s.log.Info("session expired", "session", sess.short())
 }

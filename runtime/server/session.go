@@ -1,7 +1,9 @@
 package server
 
 import (
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -29,24 +31,29 @@ type session struct {
 	closedCh chan struct{}      // closed when the session ends
 
 	backlogBase int // the backlog when the writer last took, or the connection attached; see checkBacklog
+
+	held      int64         // bytes of results waiting to be written: see hold
+	heldTotal *atomic.Int64 // every session's, the server's
 }
 
 // jobRef is what the session remembers of one of its jobs.
 type jobRef struct {
 	req      uint64
 	callback string
+	key      string // its supersede key, "" when unknown (see reattachKey)
 	manager  jobs.Manager
 	ended    bool // its Finished event waits in the outbox
 }
 
-func newSession(token string, lim limits) *session {
+func newSession(token string, lim limits, heldTotal *atomic.Int64) *session {
 	return &session{
-		token:    token,
-		outbox:   jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
-		load:     newLoad(lim),
-		jobs:     map[jobs.ID]jobRef{},
-		wake:     make(chan struct{}, 1),
-		closedCh: make(chan struct{}),
+		heldTotal: heldTotal,
+		token:     token,
+		outbox:    jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
+		load:      newLoad(lim),
+		jobs:      map[jobs.ID]jobRef{},
+		wake:      make(chan struct{}, 1),
+		closedCh:  make(chan struct{}),
 	}
 }
 
@@ -59,6 +66,26 @@ func (s *session) send(m protocol.Message) {
 	s.mu.Lock()
 	s.direct = append(s.direct, m)
 	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	s.checkBacklog()
+}
+
+// sendTo queues a message for connection c only: an answer to its hello,
+// which a newer connection of the page asks again. Dropped once c is not
+// the session's connection.
+func (s *session) sendTo(c *conn, m protocol.Message) {
+	s.mu.Lock()
+	current := s.conn == c
+	if current {
+		s.direct = append(s.direct, m)
+	}
+	s.mu.Unlock()
+	if !current {
+		return
+	}
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -80,7 +107,13 @@ func (s *session) take(c *conn) []protocol.Message {
 	out := s.direct
 	s.direct = nil
 	s.backlogBase = 0
+	for _, m := range out {
+		s.unholdLocked(m.Props, m.Type)
+	}
 	for _, e := range events {
+		if e.Kind == jobs.Finished {
+			s.unholdLocked(e.Result.Props, protocol.TypeResult)
+		}
 		ref, ok := s.jobs[e.Job]
 		if !ok {
 			continue // a job this session no longer tracks
@@ -100,6 +133,11 @@ func (s *session) giveBack(msgs []protocol.Message) {
 	}
 	s.mu.Lock()
 	s.direct = append(msgs, s.direct...)
+	for _, m := range msgs {
+		if m.Type == protocol.TypeResult {
+			s.holdLocked(resultBytes(m.Props))
+		}
+	}
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -148,13 +186,14 @@ type hub struct {
 	expire func(*session)
 	limits limits
 	peers  *peers
+	held   *atomic.Int64
 
 	mu       sync.Mutex
 	sessions map[string]*session
 }
 
-func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limits) *hub {
-	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, sessions: map[string]*session{}}
+func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limits, held *atomic.Int64) *hub {
+	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, held: held, sessions: map[string]*session{}}
 }
 
 // attach binds c to the session with token. A token this process signed, or
@@ -176,7 +215,7 @@ func (h *hub) attach(token string, c *conn) *session {
 		if !h.tokens.valid(token) {
 			token = h.tokens.issue()
 		}
-		s = newSession(token, h.limits)
+		s = newSession(token, h.limits, h.held)
 		s.peer = peer
 		h.sessions[s.token] = s
 	}
@@ -185,6 +224,7 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
+	s.dropStaleAnswersLocked()
 	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
 		s.expiry.Stop()
@@ -195,6 +235,16 @@ func (h *hub) attach(token string, c *conn) *session {
 		old.closeWith(protocol.CloseReplaced, "replaced by a newer connection of the same session")
 	}
 	return s
+}
+
+// dropStaleAnswersLocked drops the unknown_job answers to an earlier
+// connection's hello that wait unwritten: the new connection's hello lists
+// again every job the page waits for, and a page that says hello again and
+// again must not pile them up.
+func (s *session) dropStaleAnswersLocked() {
+	s.direct = slices.DeleteFunc(s.direct, func(m protocol.Message) bool {
+		return m.Type == protocol.TypeResult && m.Job != "" && m.Error != nil && m.Error.Code == protocol.CodeUnknownJob
+	})
 }
 
 // detach unbinds c and starts the session's grace period.
@@ -230,6 +280,7 @@ func (h *hub) end(s *session, onlyIfDetached bool) {
 	h.peers.endSession(s.peer)
 
 	close(s.closedCh)
+	s.dropHeld()
 	if c != nil {
 		c.closeWith(websocket.CloseServiceRestart, "server shutting down; reconnect")
 	}
