@@ -1,0 +1,96 @@
+package host
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config is everything the host does, set by options in code and, on the
+// server, by the flag of each field's name (docs/OPERATIONS.md) and the
+// environment variable LONGCALL_<FLAG> (-session-grace: LONGCALL_SESSION_GRACE).
+type Config struct {
+	// Name is the app's short name, Title the pages' title, Description
+	// what search engines and the install prompt say.
+	Name, Title, Description string
+	// WasmPackage is the package built for the browser: by default the
+	// running main package, which is what a one-file app wants.
+	WasmPackage string
+
+	Addr    string // -addr: where to listen
+	Role    string // -role: all, web (pages, jobs queued on Redis) or worker (jobs from Redis)
+	Workers int    // -workers: jobs this process runs at once
+	// Build: -build: build the wasm and install npm libraries at start-up
+	// (ignored by a production binary, which carries them).
+	Build bool
+	// Dev: -dev: development mode, on by default under `go run`: the page
+	// shows callbacks' error details and stacks.
+	Dev           bool
+	ShutdownGrace time.Duration // -shutdown-grace: on SIGTERM, how long running jobs may finish
+	SessionGrace  time.Duration // -session-grace: how long a page's jobs live on without its connection
+	Secret        string        // -secret: signs session tokens; web processes sharing it resume each other's sessions
+	WebDir        string        // -web: serve the app's assets from this directory, as they are
+	DebugAddr     string        // -debug-addr: Go's profiles on a listener of their own
+	LogLevel      slog.Level    // -log-level
+
+	Redis  Redis
+	Limits Limits
+
+	routes   []route
+	checks   []func() error
+	managers map[string]int
+}
+
+// Redis is a deployment on Redis: web processes and workers meet in one
+// Redis (docs/DEPLOY.md).
+type Redis struct {
+	URL     string        // -redis (or REDIS_URL): jobs on Redis workers; empty: in this process
+	Queue   string        // -queue: the asynq queue and the prefix of longcall's keys
+	Retries int           // -retries: runs again of a job whose worker was lost; 0: never
+	Lease   time.Duration // -lease: how long a silent worker keeps its jobs
+	Poll    time.Duration // -poll: how often an idle worker asks for a job
+}
+
+// Limits keep one client from taking what others need
+// (docs/OPERATIONS.md); each is the flag of its name.
+type Limits struct {
+	AllowOrigins     []string      // -allow-origin: origins besides the server's own whose pages may connect
+	ReadLimit        int64         // -read-limit
+	WriteTimeout     time.Duration // -write-timeout
+	SendQueue        int           // -send-queue
+	SessionJobs      int           // -session-jobs
+	SessionCalls     int           // -session-calls
+	SessionCallQueue int           // -session-call-queue
+	QueueSize        int           // -queue-size
+	JobTimeout       time.Duration // -job-timeout
+}
+
+// Defaults is the configuration before options and flags.
+func Defaults() Config {
+	return Config{
+		Name:          "longcall",
+		Title:         "longcall dashboard",
+		Description:   "A dashboard with background callbacks: progress, cancel and results pushed over one websocket.",
+		Addr:          "127.0.0.1:8000",
+		Role:          "all",
+		Workers:       128,
+		Build:         true,
+		ShutdownGrace: 10 * time.Second,
+		SessionGrace:  2 * time.Minute,
+		LogLevel:      slog.LevelInfo,
+		Redis: Redis{
+			Queue:   "longcall",
+			Retries: 1,
+			Lease:   5 * time.Second,
+			Poll:    5 * time.Millisecond,
+		},
+		Limits: Limits{
+			ReadLimit:        1 << 20,
+			WriteTimeout:     10 * time.Second,
+			SendQueue:        1024,
+			SessionJobs:      16,
+			SessionCalls:     8,
+			SessionCallQueue: 64,
+			QueueSize:        4096,
+		},
+	}
+}
