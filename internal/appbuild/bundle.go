@@ -87,6 +87,11 @@ func OpenBundle() (fs.FS, error) {
 	if err != nil {
 		return nil, nil
 	}
+	return openBundle(exe)
+}
+
+// openBundle returns the files appended to the binary exe, or nil.
+func openBundle(exe string) (fs.FS, error) {
 	f, err := os.Open(exe)
 	if err != nil {
 		return nil, nil

@@ -21,10 +21,7 @@ type Config struct {
 	Workers int    // -workers: jobs this process runs at once
 	// Build: -build: build the wasm and install npm libraries at start-up
 	// (ignored by a production binary, which carries them).
-	Build bool
-	// Dev: -dev: development mode, on by default under `go run`: the page
-	// shows callbacks' error details and stacks.
-	Dev           bool
+	Build         bool
 	ShutdownGrace time.Duration // -shutdown-grace: on SIGTERM, how long running jobs may finish
 	SessionGrace  time.Duration // -session-grace: how long a page's jobs live on without its connection
 	Secret        string        // -secret: signs session tokens; web processes sharing it resume each other's sessions

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 )
@@ -56,7 +55,6 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Role, "role", c.Role, "what this process does: all (serve pages and run jobs), web (serve pages, queue jobs on -redis) or worker (run jobs from -redis)")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "jobs this process may run at once (in-process, or as a Redis worker)")
 	fs.BoolVar(&c.Build, "build", c.Build, "build the app's wasm and install npm assets before serving (ignored by a production binary)")
-	fs.BoolVar(&c.Dev, "dev", c.Dev || underGoRun(), "development mode: callback errors show their details and stacks in the page (default: on under `go run`)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "on SIGTERM, how long running jobs may finish")
 	fs.DurationVar(&c.SessionGrace, "session-grace", c.SessionGrace, "how long a page's jobs live on while its connection is gone")
 	fs.StringVar(&c.Secret, "secret", c.Secret, "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process)")
@@ -79,15 +77,4 @@ func fromEnvironment(fs *flag.FlagSet) error {
 		}
 	})
 	return err
-}
-
-// underGoRun reports whether the program is a `go run` build, which the go
-// command leaves in a go-build temporary directory named exe.
-func underGoRun() bool {
-	exe, err := os.Executable()
-	if err != nil {
-		return false
-	}
-	dir := filepath.Dir(exe)
-	return filepath.Base(dir) == "exe" && strings.Contains(dir, "go-build")
 }
