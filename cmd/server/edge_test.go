@@ -38,22 +38,3 @@ func TestTheServerAnswersOnlyToItsHosts(t *testing.T) {
 		t.Fatalf("upgrade for Host evil.example: %v, want 403", err)
 	}
 }
-
-func TestEdgeFlags(t *testing.T) {
-	cfg, err := parseFlags([]string{"-secret", "new, old,older", "-allow-host", "dash.example.com,.example.org", "-trusted-proxy", "10.0.0.0/8", "-addr-sessions", "-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sign, previous := secrets(cfg.secret)
-	if string(sign) != "new" || len(previous) != 2 || string(previous[0]) != "old" || string(previous[1]) != "older" {
-		t.Errorf("-secret new,old,older: signs %q, accepts %q", sign, previous)
-	}
-	if got := cfg.ops.edge.allowHosts.entries; len(got) != 2 || cfg.ops.edge.trustedProxies.entries[0] != "10.0.0.0/8" || cfg.ops.edge.addrSessions != -1 {
-		t.Errorf("edge flags: %+v", cfg.ops.edge)
-	}
-	for _, bad := range [][]string{{"-allow-host", "https://dash.example.com"}, {"-trusted-proxy", "proxy.example.com"}} {
-		if _, err := parseFlags(bad); err == nil {
-			t.Errorf("%v accepted", bad)
-		}
-	}
-}
