@@ -31,8 +31,9 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		sess.send(errorMessage(m.Req, clip(m.Callback), &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server; is the page older than the server?", clip(m.Callback))}))
 		return
 	}
+	resent := sess.clocks.has(callKey{m.Req, cb.ID()})
 	s.metrics.callReceived(sess, m.Req, cb.ID(), cb.Spec().Background)
-	if s.refuseAddrCall(sess, m.Req, cb.ID()) {
+	if !resent && s.refuseAddrCall(sess, m.Req, cb.ID()) {
 		return
 	}
 	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs}

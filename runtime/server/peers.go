@@ -142,7 +142,7 @@ func (p *peers) allowCall(addr, callback string) *protocol.Error {
 		return nil // an address with no session here cannot call
 	}
 	return &protocol.Error{Code: protocol.CodeBusy, Message: fmt.Sprintf(
-		"callback %s could not start: too many calls from your address (%.0f a second, bursts of %d); try again in a moment", callback, float64(p.callRate), p.callBurst)}
+		"callback %s could not start: too many calls from your address (%g a second, bursts of %d); try again in a moment", callback, float64(p.callRate), p.callBurst)}
 }
 
 // refuseAddrConn answers an upgrade from a client address that holds its
@@ -166,6 +166,16 @@ func (s *Server) refuseAddrSession(c *conn) {
 	s.metrics.refusal(refusedAddrSessions)
 	s.warn("session refused: too many from one address", "remote", c.remote)
 	c.closeWith(websocket.CloseTryAgainLater, "too many sessions from your address; close some pages")
+}
+
+// has reports whether a call has a clock: it was received before and has
+// not been answered, and the page sends it again after a reconnect. Such a
+// copy is not a new call: refusing it would end the first copy's call while
+// its job runs on.
+func (cs *clocks) has(key callKey) bool {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.calls[key] != nil
 }
 
 // refuseAddrCall answers a call past the address's AddrCallRate busy.

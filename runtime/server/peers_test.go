@@ -137,3 +137,23 @@ func TestTrustedProxiesMustBeAddresses(t *testing.T) {
 		}
 	}
 }
+
+// A call the page sends again after a reconnect (the same req and key) is
+// the first copy's, already counted: the rate does not refuse it, which
+// would end the call while its job runs on.
+func TestACallSentAgainIsNotChargedTwice(t *testing.T) {
+	ts := serve(t, server.Config{AddrCallRate: 0.001, AddrCallBurst: 1})
+	page, welcome := connect(t, ts.url, "")
+	n := fresh()
+	first := call(1, holdA.ID(), value("hold_a", "value", n))
+	page.send(first)
+	page.until("the job", func(m protocol.Message) bool { return m.Type == protocol.TypeJob })
+	page.ws.Close()
+
+	back, _ := connect(t, ts.url, welcome.Session)
+	back.send(first)
+	release(n)
+	if got := back.answer(1); got.Status != protocol.StatusOK {
+		t.Fatalf("the call sent again: %s %+v, want its job's result", got.Status, got.Error)
+	}
+}
