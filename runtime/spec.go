@@ -15,8 +15,9 @@ type Spec struct {
 	Running  []RunningValue
 	Cancel   []PropID
 	Progress []PropID
-	// ProgressDefault holds, per Progress prop, the value it takes while the
-	// callback is not running. A nil entry means JSON null, as in Dash.
+	// ProgressDefault holds, per Progress prop, the value it takes when the
+	// callback ends. A nil entry leaves the prop at its last value, as in
+	// Dash.
 	ProgressDefault []json.RawMessage
 
 	Background         bool

@@ -647,18 +647,19 @@ func runningValues(spec *runtime.Spec) []protocol.PropValue {
 
 // settledValues are the values spec's bindings take when it does not run:
 // Running props' after values, Progress props' defaults and an empty Queued
-// prop. Patterns are left for expand.
+// prop. A progress prop without a default keeps its last value, as in Dash
+// (its test lcbc014): setting it to null would remove the last progress
+// from the screen and call its dependents once more. Patterns are left for
+// expand.
 func settledValues(spec *runtime.Spec) []protocol.PropValue {
 	out := make([]protocol.PropValue, 0, len(spec.Running)+len(spec.Progress)+1)
 	for _, r := range spec.Running {
 		out = append(out, protocol.PropValue{ID: r.Prop.ID, Prop: r.Prop.Prop, Value: r.After})
 	}
 	for i, p := range spec.Progress {
-		v := spec.ProgressDefault[i]
-		if v == nil {
-			v = json.RawMessage("null")
+		if v := spec.ProgressDefault[i]; v != nil {
+			out = append(out, protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v})
 		}
-		out = append(out, protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v})
 	}
 	if q := spec.Queued; q != nil {
 		out = append(out, queueText(*q, protocol.Message{}))

@@ -55,7 +55,8 @@ type Conn struct {
 	ws      *websocket.Conn
 	pending []protocol.Message
 	status  string
-	started bool // a welcome came before: later calls may have been sent
+	started bool  // a welcome came before: later calls may have been sent
+	max     int64 // the largest message the server reads, from its welcome; 0: unknown
 
 	welcomed chan struct{}
 	once     sync.Once
@@ -103,7 +104,8 @@ func (c *Conn) setStatus(s string) {
 // Welcomed is closed after the first welcome from the server.
 func (c *Conn) Welcomed() <-chan struct{} { return c.welcomed }
 
-// Send sends m now, or when the connection is back.
+// Send sends m now, or when the connection is back. A message larger than
+// the server reads is not sent (see sendLocked).
 func (c *Conn) Send(m protocol.Message) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -111,9 +113,35 @@ func (c *Conn) Send(m protocol.Message) {
 		c.pending = append(c.pending, m)
 		return
 	}
-	if err := write(c.ws, m); err != nil {
+	if err := c.sendLocked(c.ws, m); err != nil {
 		c.pending = append(c.pending, m) // the reader will see the failure and reconnect
 	}
+}
+
+// sendLocked writes m, unless it is larger than the server reads (its
+// welcome says how large): the server would close the connection, and a
+// browser reports that close as 1006, without the server's reason. A call
+// ends instead, at once, with a too_large error the page shows.
+func (c *Conn) sendLocked(ws *websocket.Conn, m protocol.Message) error {
+	data, err := protocol.Encode(m)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", m.Type, err)
+	}
+	if c.max > 0 && int64(len(data)) > c.max {
+		if m.Type == protocol.TypeCall {
+			// Off this goroutine: Handle may send, and c.mu is held.
+			go c.peer.Handle(tooLarge(m, len(data), c.max))
+		}
+		return nil
+	}
+	return write(ws, data)
+}
+
+func tooLarge(m protocol.Message, size int, limit int64) protocol.Message {
+	return protocol.Message{Type: protocol.TypeResult, Req: m.Req, Callback: m.Callback, Status: protocol.StatusError, Error: &protocol.Error{
+		Code:    protocol.CodeTooLarge,
+		Message: fmt.Sprintf("callback %s was not called: its inputs and states take %d bytes, and the server reads at most %d in one message", m.Callback, size, limit),
+	}}
 }
 
 func (c *Conn) run(ctx context.Context) {
@@ -153,7 +181,11 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 	defer ws.CloseNow()
 	ws.SetReadLimit(maxMessage)
 
-	if err := write(ws, protocol.Message{Type: protocol.TypeHello, Session: c.Session(), Attach: c.peer.Waiting()}); err != nil {
+	hello, err := protocol.Encode(protocol.Message{Type: protocol.TypeHello, Session: c.Session(), Attach: c.peer.Waiting()})
+	if err != nil {
+		return fmt.Errorf("encode hello: %w", err)
+	}
+	if err := write(ws, hello); err != nil {
 		return err
 	}
 	welcome, err := read(ctx, ws)
@@ -202,8 +234,9 @@ func (c *Conn) online(ws *websocket.Conn, welcome protocol.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.session = welcome.Session
+	c.max = welcome.MaxMessage
 	for len(c.pending) > 0 {
-		if err := write(ws, c.pending[0]); err != nil {
+		if err := c.sendLocked(ws, c.pending[0]); err != nil {
 			return err
 		}
 		c.pending = c.pending[1:]
@@ -212,11 +245,7 @@ func (c *Conn) online(ws *websocket.Conn, welcome protocol.Message) error {
 	return nil
 }
 
-func write(ws *websocket.Conn, m protocol.Message) error {
-	data, err := protocol.Encode(m)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", m.Type, err)
-	}
+func write(ws *websocket.Conn, data []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return ws.Write(ctx, websocket.MessageText, data)

@@ -25,6 +25,10 @@ func appendMessage(dst []byte, m *Message) ([]byte, error) {
 	if m.Resumed {
 		dst = append(dst, `,"resumed":true`...)
 	}
+	if m.MaxMessage != 0 {
+		dst = append(dst, `,"max_message":`...)
+		dst = strconv.AppendInt(dst, m.MaxMessage, 10)
+	}
 	dst = appendField(dst, "callback", m.Callback, true)
 	dst = appendField(dst, "job", m.Job, true)
 	dst = appendField(dst, "key", m.Key, true)

@@ -86,10 +86,14 @@ type Message struct {
 	// message about that call, so the client can tell a stale answer.
 	Req uint64 `json:"req,omitempty"`
 
-	Session  string `json:"session,omitempty"`  // hello (to resume), welcome
-	Resumed  bool   `json:"resumed,omitempty"`  // welcome: the hello's session was resumed
-	Callback string `json:"callback,omitempty"` // call, job, progress, props, result, error
-	Job      string `json:"job,omitempty"`      // job, progress, props, result, cancel
+	Session string `json:"session,omitempty"` // hello (to resume), welcome
+	Resumed bool   `json:"resumed,omitempty"` // welcome: the hello's session was resumed
+	// MaxMessage, in a welcome, is the largest message in bytes the server
+	// reads: the client refuses to send a larger one, and says why, rather
+	// than have the server close the connection.
+	MaxMessage int64  `json:"max_message,omitempty"`
+	Callback   string `json:"callback,omitempty"` // call, job, progress, props, result, error
+	Job        string `json:"job,omitempty"`      // job, progress, props, result, cancel
 
 	// Key is the client's idempotency key for a call: a call sent again
 	// after a reconnect with the same key joins the first one's job.

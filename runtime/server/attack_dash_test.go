@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/longcall/longcall/runtime"
 )
@@ -55,6 +56,29 @@ var (
 	bigLater = attackDash.Callback(runtime.Outputs(laterOut), runtime.Inputs(laterIn)).Handle(func(call *runtime.Call) error {
 		<-latch(laterIn.Get(call))
 		laterOut.Set(call, strings.Repeat("z", 900))
+		return nil
+	})
+
+	// Dash's lcbc014: a progress prop without a default feeds a counter.
+	lcbStart    = runtime.NewProp[int]("lcb_start", "n_clicks")
+	lcbResult   = runtime.NewProp[string]("lcb_result", "children")
+	lcbProgress = runtime.NewProp[string]("lcb_progress", "children")
+	lcbCounter  = runtime.NewProp[int]("lcb_counter", "children")
+	lcbCalls    atomic.Int64
+	_           = attackDash.Callback(runtime.Outputs(lcbResult), runtime.Inputs(lcbStart), runtime.Progress(lcbProgress),
+		runtime.Background(), runtime.PreventInitialCall()).Handle(func(call *runtime.Call) error {
+		if err := call.Progress(lcbProgress.Is("start")); err != nil {
+			return err
+		}
+		<-latch(lcbStart.Get(call))
+		if err := call.Progress(lcbProgress.Is("stop")); err != nil {
+			return err
+		}
+		lcbResult.Set(call, "done")
+		return nil
+	})
+	_ = attackDash.Callback(runtime.Outputs(lcbCounter), runtime.Inputs(lcbProgress), runtime.PreventInitialCall()).Handle(func(call *runtime.Call) error {
+		lcbCounter.Set(call, int(lcbCalls.Add(1)))
 		return nil
 	})
 

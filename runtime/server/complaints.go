@@ -3,19 +3,21 @@ package server
 import (
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // complaints rate-limits the warnings that clients cause (bad messages,
 // refused cancels, unknown callbacks), so that a hostile client cannot flood
-// the logs; the metrics still count every one. A token bucket: a burst of
-// burst lines, then rate a second (complaintBurst and complaintRate when
-// zero); the next line logged says how many were left out.
+// the logs; the metrics still count every one. A token bucket
+// (golang.org/x/time/rate): a burst of burst lines, then rate a second
+// (complaintBurst and complaintRate when zero); the next line logged says
+// how many were left out.
 type complaints struct {
 	burst, rate float64
 
 	mu         sync.Mutex
-	tokens     float64
-	last       time.Time
+	limiter    *rate.Limiter // made on first use, so that the zero value works
 	suppressed int
 }
 
@@ -32,23 +34,19 @@ func queueFullLog() complaints { return complaints{burst: 1, rate: 1} }
 // allow reports whether a warning may be logged now and how many were left
 // out since the last one that was.
 func (q *complaints) allow(now time.Time) (ok bool, suppressed int) {
-	burst, rate := q.burst, q.rate
-	if burst == 0 {
-		burst, rate = complaintBurst, complaintRate
-	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.last.IsZero() {
-		q.tokens = burst
-	} else {
-		q.tokens = min(burst, q.tokens+now.Sub(q.last).Seconds()*rate)
+	if q.limiter == nil {
+		burst, perSecond := q.burst, q.rate
+		if burst == 0 {
+			burst, perSecond = complaintBurst, complaintRate
+		}
+		q.limiter = rate.NewLimiter(rate.Limit(perSecond), int(burst))
 	}
-	q.last = now
-	if q.tokens < 1 {
+	if !q.limiter.AllowN(now, 1) {
 		q.suppressed++
 		return false, 0
 	}
-	q.tokens--
 	suppressed, q.suppressed = q.suppressed, 0
 	return true, suppressed
 }

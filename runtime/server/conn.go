@@ -65,7 +65,7 @@ func (c *conn) serve() {
 	log.Debug("session attached", "resumed", hello.Session == c.sess.token)
 	c.srv.metrics.receivedMsg(protocol.TypeHello)
 
-	welcome := protocol.Message{Type: protocol.TypeWelcome, Session: c.sess.token, Resumed: hello.Session == c.sess.token}
+	welcome := protocol.Message{Type: protocol.TypeWelcome, Session: c.sess.token, Resumed: hello.Session == c.sess.token, MaxMessage: c.srv.cfg.ReadLimit}
 	if err := c.write(welcome); err != nil {
 		return
 	}
