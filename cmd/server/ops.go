@@ -38,7 +38,7 @@ func (c *opsConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.sessionJobs, "session-jobs", 16, "background jobs one page may have queued or running; more are answered busy")
 	fs.IntVar(&c.sessionCalls, "session-calls", 8, "ordinary callbacks one page may run at once")
 	fs.IntVar(&c.sessionCallQueue, "session-call-queue", 64, "ordinary callbacks of one page that may wait for a slot; more are answered busy")
-	fs.IntVar(&c.queueSize, "queue-size", 4096, "in-process jobs that may wait for a worker; more are answered busy")
+	fs.IntVar(&c.queueSize, "queue-size", 4096, "jobs that may wait for a worker (in this process, or with -redis in the deployment's queue); more are answered busy")
 	fs.DurationVar(&c.jobTimeout, "job-timeout", 0, "in-process jobs whose callback sets no Timeout end with a timeout error after this long; 0: never")
 }
 

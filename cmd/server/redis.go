@@ -79,6 +79,8 @@ func (c *redisConfig) options(cfg config, log *slog.Logger) redisjobs.Options {
 		Retries:      retries,
 		Lease:        c.lease,
 		PollInterval: c.poll,
+		QueueSize:    cfg.ops.queueSize,
+		SessionJobs:  cfg.ops.sessionJobs,
 		Concurrency:  cfg.workers,
 		Logger:       log,
 	}

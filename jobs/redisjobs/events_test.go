@@ -31,6 +31,7 @@ func testStore(t *testing.T) testDB {
 	opt, err := Options{
 		URL:              redistest.Start(t),
 		ProgressInterval: 20 * time.Millisecond,
+		SessionJobs:      -1, // the tests submit many jobs of one session
 		Logger:           slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}.withDefaults()
 	if err != nil {

@@ -32,6 +32,16 @@ type Manager struct {
 	listened chan struct{} // closed when the events reader returns
 }
 
+// ErrSessionJobs: the session has Options.SessionJobs unfinished jobs. It is
+// a jobs.ErrBusy, so the page is answered busy.
+var ErrSessionJobs error = busyError("jobs: this page has too many unfinished background jobs")
+
+// busyError is an error that is a jobs.ErrBusy with a message of its own.
+type busyError string
+
+func (e busyError) Error() string      { return string(e) }
+func (busyError) Is(target error) bool { return target == jobs.ErrBusy }
+
 // NewManager connects to Redis and starts reading job events.
 func NewManager(opt Options) (*Manager, error) {
 	opt, err := opt.withDefaults()
@@ -80,6 +90,10 @@ func (m *Manager) Submit(ctx context.Context, job jobs.Job, sink jobs.Sink) (job
 	switch {
 	case err != nil:
 		return "", err
+	case out.Kind == "busy" && out.Other == "session":
+		return "", ErrSessionJobs
+	case out.Kind == "busy":
+		return "", fmt.Errorf("%w (%d jobs wait)", jobs.ErrBusy, m.opt.QueueSize)
 	case out.Kind == "hit":
 		return job.ID, deliverHit(job.ID, out.Other, sink)
 	case out.Kind == "join":

@@ -38,6 +38,9 @@ type Config struct {
 	JobTTL    time.Duration
 	Lease     time.Duration
 	Retries   int // re-runs after a lost worker; 0: none
+
+	QueueSize   int // jobs that may wait; 0: no bound
+	SessionJobs int // unfinished jobs of one session; 0: no bound
 }
 
 // Open connects to the Redis at url, checks that it answers and loads the
@@ -82,10 +85,11 @@ func (s *RDB) eval(ctx context.Context, script *redis.Script, args ...any) *redi
 }
 
 // Submitted is how Submit went: a new job (Other: the job it supersedes, or
-// ""; Place: where it waits), a join of a known job (Other: its id), or a
-// cache hit (Other: the cached Finished event).
+// ""; Place: where it waits), a join of a known job (Other: its id), a
+// cache hit (Other: the cached Finished event), or a refusal (Other: the
+// bound, "queue" or "session").
 type Submitted struct {
-	Kind  string // "new", "join" or "hit"
+	Kind  string // "new", "join", "hit" or "busy"
 	Other string
 	Place Place
 }
@@ -101,7 +105,7 @@ func (s *RDB) Submit(ctx context.Context, job jobs.Job) (Submitted, error) {
 	v, err := s.eval(ctx, scriptSubmit,
 		string(job.ID), Hash(job.Session), job.Callback, req, s.cfg.Retries, ms(s.cfg.JobTTL),
 		Hash(job.Idempotency), Hash(job.Key), Hash(job.CacheKey), ms(orDefault(job.CacheTTL, s.cfg.CacheTTL)),
-		EncodeEvent(jobs.Event{Kind: jobs.Queued}), flag(job.Queued),
+		EncodeEvent(jobs.Event{Kind: jobs.Queued}), flag(job.Queued), s.cfg.QueueSize, s.cfg.SessionJobs,
 	).StringSlice()
 	if err != nil || len(v) < 2 || (v[0] == "new" && len(v) != 4) {
 		return Submitted{}, fmt.Errorf("jobs: submit job %s to Redis: %w", job.ID, orBadReply(err))

@@ -19,6 +19,21 @@ import (
 const luaPrelude = luaKeys + luaClock + luaQueue + `
 local MAXLEN, RESULT_TTL = ARGV[2], ARGV[3]
 
+-- unfinished counts the session's queued and running jobs but except, over
+-- every web process, and forgets those that ended or expired.
+local function unfinished(sess, except)
+  local n = 0
+  for _, j in ipairs(redis.call('SMEMBERS', sessionKey(sess))) do
+    local state = redis.call('HGET', jobKey(j), 'state')
+    if state ~= 'queued' and state ~= 'running' then
+      redis.call('SREM', sessionKey(sess), j)
+    elseif j ~= except then
+      n = n + 1
+    end
+  end
+  return n
+end
+
 -- record adds the job's next event to its stream.
 local function record(id, event)
   local n = redis.call('HINCRBY', jobKey(id), 'seq', 1)
@@ -41,6 +56,8 @@ local function finish(id, event)
   redis.call('HDEL', job, 'worker', 'progress')
   redis.call('ZREM', LEASES, id)
   leave(id)
+  local sess = redis.call('HGET', job, 'sess')
+  if sess then redis.call('SREM', sessionKey(sess), id) end
   local n = append(id, event)
   redis.call('PEXPIRE', job, RESULT_TTL)
   redis.call('PEXPIRE', logKey(id), RESULT_TTL)
@@ -83,15 +100,19 @@ end
 
 // submit creates a job at the back of the queue, unless the session's
 // idempotency key names a job still known ({'join', id}), the CacheBy key
-// has a result ({'hit', event}) or a run in flight ({'join', id}). A new job
-// takes over the supersede key: {'new', the key's previous job or an empty
-// string, its position, its estimated wait in ms}.
+// has a result ({'hit', event}) or a run in flight ({'join', id}), or a
+// bound refuses it: the queue holds queue max jobs ({'busy', 'queue'}), or
+// the session has session max unfinished jobs besides the one the new job
+// supersedes ({'busy', 'session'}), counted over every web process. A new
+// job takes over the supersede key: {'new', the key's previous job or an
+// empty string, its position, its estimated wait in ms}.
 // ARGV: id, session, callback, request, retries, job TTL, idempotency,
 // supersede key, cache key, cache TTL, Queued event, '1' if the page shows
-// the job's place.
+// the job's place, queue max, session max (0: no bound).
 var scriptSubmit = newScript(`
 local id, sess, cb, req, retries, jobttl = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local idem, key, cache, cttl, queued, shows = ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15]
+local queuemax, sessmax = tonumber(ARGV[16]), tonumber(ARGV[17])
 if idem ~= '' then
   idem = P .. ':idem:' .. sess .. ':' .. idem
   local prev = redis.call('GET', idem)
@@ -109,21 +130,25 @@ if cache ~= '' then
       return {'join', flying}
     end
   end
-  redis.call('SET', P .. ':flight:' .. cache, id, 'PX', jobttl)
 end
 local old = ''
 if key ~= '' then
   key = P .. ':key:' .. key
   old = redis.call('GET', key) or ''
-  redis.call('SET', key, id, 'PX', jobttl)
 end
+if queuemax > 0 and redis.call('ZCARD', WAITING) >= queuemax then return {'busy', 'queue'} end
+if sessmax > 0 and unfinished(sess, old) >= sessmax then return {'busy', 'session'} end
+if cache ~= '' then redis.call('SET', P .. ':flight:' .. cache, id, 'PX', jobttl) end
+if key ~= '' then redis.call('SET', key, id, 'PX', jobttl) end
 if idem ~= '' then redis.call('SET', idem, id, 'PX', jobttl) end
 local job = jobKey(id)
 redis.call('HSET', job, 'cb', cb, 'req', req, 'state', 'queued', 'seq', 0, 'run', 1,
-  'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'cache', cache, 'cttl', cttl, 'shows', shows)
+  'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'sess', sess, 'cache', cache, 'cttl', cttl, 'shows', shows)
 redis.call('PEXPIRE', job, jobttl)
 record(id, queued) -- not published: only the submitter watches a job this new, and it knows
 redis.call('PEXPIRE', logKey(id), jobttl)
+redis.call('SADD', sessionKey(sess), id)
+redis.call('PEXPIRE', sessionKey(sess), jobttl)
 wait(id, shows)
 local pos, eta = place(id, capacity(), average())
 return {'new', old, tostring(pos), tostring(eta)}
@@ -270,6 +295,8 @@ return redis.call('ZRANGEBYSCORE', LEASES, '-inf', now(), 'LIMIT', 0, tonumber(A
 // ARGV: id.
 var scriptDiscard = newScript(`
 leave(ARGV[4])
+local sess = redis.call('HGET', jobKey(ARGV[4]), 'sess')
+if sess then redis.call('SREM', sessionKey(sess), ARGV[4]) end
 redis.call('DEL', jobKey(ARGV[4]), logKey(ARGV[4]))
 return 0
 `)
