@@ -3,6 +3,8 @@ package redisjobs_test
 import (
 	"context"
 	"errors"
+	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/longcall/longcall/jobs"
@@ -69,6 +71,57 @@ func TestRedisSessionJobsAreCountedAcrossWebProcesses(t *testing.T) {
 	}
 	recs = append(recs, r.submit(a, f.job("key-3", 5))) // the cancelled job no longer counts
 	r.worker()
+	for _, rec := range recs {
+		rec.result(t)
+	}
+}
+
+// One session's handlers hold at most SessionWorkers of a worker's slots,
+// those running on after their job was cancelled included; its other jobs
+// are put off while another session's job runs (issue 14, item 2: 48
+// clicks on a 32-slot worker, and another user's 200 ms job took 56 s).
+func TestRedisSessionHoldsItsShareOfAWorkerAndNoMore(t *testing.T) {
+	r := newRig(t)
+	m := r.manager()
+	r.worker(func(o *redisjobs.Options) { o.Concurrency, o.SessionWorkers = 4, 2 })
+	g := &gate{ch: make(chan struct{})}
+	defer g.open()
+	var greedy atomic.Int32
+	f := newFixture()
+	f.handle(func(c *runtime.Call) error {
+		if f.in.Get(c) == 0 {
+			return nil // another user's quick job
+		}
+		greedy.Add(1)
+		<-g.ch // ignores its context
+		return nil
+	})
+	var recs []*recorder
+	for i := 1; i <= 4; i++ {
+		recs = append(recs, r.submit(m, f.job("key-"+strconv.Itoa(i), i)))
+	}
+	running := func() (out []jobs.ID) {
+		for _, rec := range recs {
+			if kinds := rec.Kinds(); len(kinds) == 2 && kinds[1] == jobs.Started {
+				out = append(out, rec.Events()[0].Job)
+			}
+		}
+		return out
+	}
+	waitUntil(t, "the greedy session's jobs running", func() bool { return len(running()) >= 2 })
+	for _, id := range running() {
+		m.Cancel(id) // its handler lingers, holding its slot
+	}
+
+	other := f.job("other", 0)
+	other.Session = "another user"
+	if res := r.submit(m, other).result(t); res.Err != nil {
+		t.Fatalf("another user's job: %+v", res.Err)
+	}
+	if n := greedy.Load(); n != 2 {
+		t.Errorf("the greedy session's handlers started: %d, want its share, 2, while two linger", n)
+	}
+	g.open()
 	for _, rec := range recs {
 		rec.result(t)
 	}

@@ -199,7 +199,7 @@ func TestFeedHoldsFramesDuringReplay(t *testing.T) {
 func TestRunCoalescesProgressAndKeepsEverythingElse(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
-	r := newRun(context.Background(), s.RDB, s.opt, job.ID, 1)
+	r := newRun(context.Background(), s.RDB, s.opt, rdb.Task{Job: job.ID, Run: 1})
 	r.onLost = func(err error) { t.Errorf("run lost: %v", err) }
 	go r.pump()
 
@@ -263,7 +263,7 @@ func TestRunStopsWhenItsJobEndedElsewhere(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
 	lost := make(chan error, 1)
-	r := newRun(context.Background(), s.RDB, s.opt, job.ID, 1)
+	r := newRun(context.Background(), s.RDB, s.opt, rdb.Task{Job: job.ID, Run: 1})
 	r.onLost = func(err error) { lost <- err; r.stop(err) }
 	go r.pump()
 	if ok, err := s.Cancel(context.Background(), job.ID, cancelled(), jobs.ErrCancelled, nil); !ok || err != nil {

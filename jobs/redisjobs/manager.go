@@ -105,7 +105,7 @@ func (m *Manager) Submit(ctx context.Context, job jobs.Job, sink jobs.Sink) (job
 			m.opt.Logger.Warn("jobs: superseding a job", "job", out.Other, "err", err)
 		}
 	}
-	if err := m.store.Enqueue(ctx, job.ID, job.Callback, 1); err != nil {
+	if err := m.store.Enqueue(ctx, job.Callback, rdb.Task{Job: job.ID, Run: 1, Session: rdb.Hash(job.Session)}, 0); err != nil {
 		m.feeds.close(f)
 		if derr := m.store.Discard(context.WithoutCancel(ctx), job.ID); derr != nil {
 			m.opt.Logger.Warn("jobs: discarding a job that could not be queued", "job", job.ID, "err", derr)

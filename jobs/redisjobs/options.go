@@ -69,6 +69,13 @@ type Options struct {
 	// Concurrency is how many jobs one worker runs at once (128, suited to
 	// sleeping or I/O-bound handlers). Worker side only.
 	Concurrency int
+	// SessionWorkers bounds the slots of one worker that one session's
+	// handlers hold at once, those running on after their job ended (they
+	// ignore their context) included: the worker puts the session's other
+	// jobs off, behind other sessions' jobs (Concurrency/8, at least 4 or
+	// Concurrency when less). As the in-process manager's
+	// jobs.SessionWorkers. Worker side only.
+	SessionWorkers int
 	// PollInterval is how often an idle worker asks Redis for a job (5 ms).
 	// asynq polls rather than blocks, and its default of 1 s adds about
 	// 0.6 s to every job. Worker side only.
@@ -114,6 +121,9 @@ func (o Options) withDefaults() (Options, error) {
 	o.SessionJobs = bound(o.SessionJobs, 16)
 	if o.Concurrency <= 0 {
 		o.Concurrency = 128
+	}
+	if o.SessionWorkers <= 0 {
+		o.SessionWorkers = max(o.Concurrency/8, min(o.Concurrency, 4))
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

@@ -230,6 +230,7 @@ type Recovery struct {
 	Requeued bool  // else it finished with the failure
 	Run      int64 // the run requeued
 	Callback string
+	Session  string // hashed
 }
 
 // Lost deals with a job whose lease lapsed: requeued or failed. ok is false
@@ -239,9 +240,10 @@ func (s *RDB) Lost(ctx context.Context, id jobs.ID, failure runtime.Result) (l R
 	if errors.Is(err, redis.Nil) {
 		return l, false, nil
 	}
-	if err != nil || len(v) != 3 {
+	if err != nil || len(v) != 4 {
 		return l, false, fmt.Errorf("jobs: recover lost job %s: %w", id, orBadReply(err))
 	}
+	l.Session, _ = v[3].(string)
 	l.Requeued = v[0] == "requeue"
 	l.Run, _ = v[1].(int64)
 	l.Callback, _ = v[2].(string)
@@ -264,6 +266,19 @@ func (s *RDB) Handback(ctx context.Context, id jobs.ID, run int64) (next int64, 
 type Run struct {
 	Job jobs.ID
 	N   int64
+}
+
+// Defer puts off run of queued job id: it gets a new run number, whose task
+// the caller enqueues. ok is false if the job is no longer that run's.
+func (s *RDB) Defer(ctx context.Context, id jobs.ID, run int64) (next int64, ok bool, err error) {
+	next, err = s.eval(ctx, scriptDefer, string(id), run).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("jobs: put off job %s: %w", id, err)
+	}
+	return next, true, nil
 }
 
 // Renew extends the leases of runs and returns those the worker has lost:

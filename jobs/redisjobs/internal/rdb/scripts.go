@@ -234,8 +234,9 @@ return {v[1], v[2]}
 `)
 
 // lost deals with a job whose lease has lapsed: it goes back to the queue
-// as its next run ({'requeue', run, callback}) while it has retries left,
-// and otherwise finishes with the given error ({'failed', 0, callback}).
+// as its next run ({'requeue', run, callback, session}) while it has
+// retries left, and otherwise finishes with the given error ({'failed', 0,
+// callback, session}).
 // nil if the lease was renewed or the job is no longer running.
 // ARGV: id, Finished event.
 var scriptLost = newScript(`
@@ -244,14 +245,14 @@ local score = redis.call('ZSCORE', LEASES, id)
 if not score or tonumber(score) > now() then return false end
 redis.call('ZREM', LEASES, id)
 local job = jobKey(id)
-local v = redis.call('HMGET', job, 'state', 'lost', 'retries', 'cb')
+local v = redis.call('HMGET', job, 'state', 'lost', 'retries', 'cb', 'sess')
 if v[1] ~= 'running' then return false end
 if tonumber(v[2]) < tonumber(v[3]) then
   redis.call('HINCRBY', job, 'lost', 1)
-  return {'requeue', requeue(id), v[4]}
+  return {'requeue', requeue(id), v[4], v[5] or ''}
 end
 finish(id, ARGV[5])
-return {'failed', 0, v[4]}
+return {'failed', 0, v[4], v[5] or ''}
 `)
 
 // handback returns a running job to the queue as its next run, for a worker
@@ -261,6 +262,18 @@ var scriptHandback = newScript(`
 local v = redis.call('HMGET', jobKey(ARGV[4]), 'state', 'run')
 if v[1] ~= 'running' or v[2] ~= ARGV[5] then return false end
 return requeue(ARGV[4])
+`)
+
+// defer gives a queued job's run a new number, for a worker that took its
+// task while the job's session held its share of the worker's slots: the
+// task of the new run comes later, and the taken one finds itself stale if
+// it comes back. It returns the new run; nil if the job is no longer that
+// run's or no longer queued.
+// ARGV: id, run.
+var scriptDefer = newScript(`
+local v = redis.call('HMGET', jobKey(ARGV[4]), 'state', 'run')
+if v[1] ~= 'queued' or v[2] ~= ARGV[5] then return false end
+return redis.call('HINCRBY', jobKey(ARGV[4]), 'run', 1)
 `)
 
 // renew extends the leases of a worker's running runs and returns the
@@ -303,7 +316,7 @@ return 0
 
 var allScripts = []*redis.Script{
 	scriptSubmit, scriptAttach, scriptStart, scriptEmit, scriptEnd,
-	scriptLost, scriptHandback, scriptRenew, scriptExpired, scriptDiscard,
+	scriptLost, scriptHandback, scriptDefer, scriptRenew, scriptExpired, scriptDiscard,
 	scriptPlaces, scriptRegister, scriptTidy,
 }
 

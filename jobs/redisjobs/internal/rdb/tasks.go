@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -19,8 +20,9 @@ import (
 // Task is what an asynq task carries: which job and which run of it. The
 // request stays in the job's record, so a re-run needs no copy of it.
 type Task struct {
-	Job jobs.ID `json:"job"`
-	Run int64   `json:"run"`
+	Job     jobs.ID `json:"job"`
+	Run     int64   `json:"run"`
+	Session string  `json:"sess,omitempty"` // hashed: the worker's share of its slots is per session
 }
 
 // taskRetries is how often asynq retries a task whose worker could not reach
@@ -39,18 +41,21 @@ func DecodeTask(payload []byte) (Task, error) {
 	return t, nil
 }
 
-// Enqueue queues run of job id. Enqueuing the same run twice (two reapers
-// racing) is harmless: asynq refuses the second task id.
-func (s *RDB) Enqueue(ctx context.Context, id jobs.ID, callback string, run int64) error {
-	payload, err := json.Marshal(Task{Job: id, Run: run})
+// Enqueue queues task t of callback, to be taken after delay. Enqueuing the
+// same run twice (two reapers racing) is harmless: asynq refuses the second
+// task id.
+func (s *RDB) Enqueue(ctx context.Context, callback string, t Task, delay time.Duration) error {
+	id := t.Job
+	payload, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("jobs: encode task of job %s: %w", id, err)
 	}
 	_, err = s.tasks.EnqueueContext(ctx, asynq.NewTask(callback, payload),
-		asynq.TaskID(taskID(id, run)),
+		asynq.TaskID(taskID(id, t.Run)),
 		asynq.Queue(s.cfg.Queue),
 		asynq.MaxRetry(taskRetries),
 		asynq.Timeout(s.cfg.JobTTL), // asynq's default, 30 min, would cut long jobs off
+		asynq.ProcessIn(delay),
 	)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("jobs: enqueue job %s on asynq queue %q: %w", id, s.cfg.Queue, err)
