@@ -101,7 +101,7 @@ func (m *Manager) Submit(ctx context.Context, job jobs.Job, sink jobs.Sink) (job
 		return id, m.Attach(ctx, id, job.Session, sink)
 	}
 	if out.Other != "" {
-		if _, err := m.store.Cancel(ctx, jobs.ID(out.Other), cancelled(), jobs.ErrSuperseded, nil); err != nil {
+		if _, err := m.leave(ctx, jobs.ID(out.Other), job.Session, jobs.ErrSuperseded, false); err != nil {
 			m.opt.Logger.Warn("jobs: superseding a job", "job", out.Other, "err", err)
 		}
 	}
@@ -156,6 +156,41 @@ func (m *Manager) Cancel(id jobs.ID) bool {
 		m.opt.Logger.Warn("jobs: cancel", "job", id, "err", err)
 	}
 	return ok
+}
+
+// CancelFor ends session's watch of job id: its sink hears a cancelled
+// result at once, and the job itself ends only if no other session watches
+// it (a CacheBy job others joined, on any web process). As Cancel, it is
+// refused when the session's page has since attached the job through
+// another web process. It reports whether the session watched the job.
+func (m *Manager) CancelFor(id jobs.ID, session string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	ok, err := m.leave(ctx, id, session, jobs.ErrCancelled, true)
+	if err != nil {
+		m.opt.Logger.Warn("jobs: cancel", "job", id, "err", err)
+	}
+	return ok
+}
+
+// leave ends session's watch of job id (a cancel, or a supersede by the
+// session's newer job): the job, unless another session watches it too.
+// With latest, only if this process holds the session's latest attach.
+func (m *Manager) leave(ctx context.Context, id jobs.ID, session string, cause error, latest bool) (bool, error) {
+	hashed := rdb.Hash(session)
+	f := m.feeds.find(id, hashed)
+	var gen int64
+	if f != nil && latest {
+		gen = f.generation()
+	}
+	ended, ok, err := m.store.Leave(ctx, id, hashed, gen, cancelled(), cause)
+	if ok && !ended && f != nil {
+		// The job goes on for others; this session's page ends its call.
+		res := cancelled()
+		f.finish(jobs.Event{Job: id, Kind: jobs.Finished, Result: &res})
+		m.feeds.close(f)
+	}
+	return ok, err
 }
 
 // Shutdown implements jobs.Manager for a web process: it stops taking jobs and

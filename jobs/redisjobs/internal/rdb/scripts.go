@@ -233,6 +233,28 @@ finish(id, ARGV[5])
 return {v[1], v[2]}
 `)
 
+// leave ends a session's watch of a job: the job itself ({'ended', state
+// it was in, run}) when no other session watches it, or only the session's
+// part ({'left'}) in a CacheBy job others joined. nil if the job has
+// finished, or the session does not watch it, or the generation given is
+// not the session's latest attach (its page moved to another web process).
+// ARGV: id, session, generation (”: any), Finished event.
+var scriptLeave = newScript(`
+local id, sess, gen, event = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local job, owner = jobKey(id), 'o:' .. sess
+local v = redis.call('HMGET', job, 'state', 'run', owner, 'sess')
+if not v[1] or v[1] == 'finished' or not v[3] or (gen ~= '' and v[3] ~= gen) then return false end
+for _, field in ipairs(redis.call('HKEYS', job)) do
+  if string.sub(field, 1, 2) == 'o:' and field ~= owner then
+    redis.call('HDEL', job, owner)
+    if v[4] == sess then redis.call('SREM', sessionKey(sess), id) end
+    return {'left'}
+  end
+end
+finish(id, event)
+return {'ended', v[1], v[2]}
+`)
+
 // lost deals with a job whose lease has lapsed: it goes back to the queue
 // as its next run ({'requeue', run, callback, session}) while it has
 // retries left, and otherwise finishes with the given error ({'failed', 0,
@@ -315,7 +337,7 @@ return 0
 `)
 
 var allScripts = []*redis.Script{
-	scriptSubmit, scriptAttach, scriptStart, scriptEmit, scriptEnd,
+	scriptSubmit, scriptAttach, scriptStart, scriptEmit, scriptEnd, scriptLeave,
 	scriptLost, scriptHandback, scriptDefer, scriptRenew, scriptExpired, scriptDiscard,
 	scriptPlaces, scriptRegister, scriptTidy,
 }
