@@ -18,16 +18,21 @@ import (
 //
 // A handler that ignores its context cannot be stopped (Go cannot kill a
 // goroutine): a cancelled or timed-out job is reported as ended at once and
-// its late result discarded, but its worker stays busy until it returns.
+// its late result discarded, but its worker stays busy until it returns. So
+// that one session's such handlers cannot take every worker, a session holds
+// at most SessionWorkers of them, running or lingering after their job
+// ended; its other jobs wait while the jobs of other sessions pass them.
 type InProcess struct {
 	cfg config
 
 	mu       sync.Mutex
-	ready    *sync.Cond // signalled when waiting gains a task or the manager closes
-	waiting  []*task    // the FIFO queue; a job's index is its position
-	busy     int        // workers holding a task; the others take from waiting first
-	watchers int        // waiting tasks whose job shows its place (Job.Queued)
-	moves    int        // times the queue moved, to pace announcements
+	ready    *sync.Cond         // signalled when waiting gains a task or the manager closes
+	waiting  []*task            // the FIFO queue; a job's index is its position
+	busy     int                // workers holding a task; the others take from waiting first
+	holding  map[string]int     // workers held per session, by handlers running or lingering
+	held     map[*task]struct{} // the tasks workers hold, for Stats
+	watchers int                // waiting tasks whose job shows its place (Job.Queued)
+	moves    int                // times the queue moved, to pace announcements
 	avgRun   time.Duration
 	tasks    map[ID]*task     // queued and running
 	byKey    map[string]*task // the unfinished job of each supersede key
@@ -45,6 +50,14 @@ type InProcess struct {
 type Stats struct {
 	Started int64 // handlers started: a deduplicated or re-attached job is not started again
 	Pending int   // jobs queued or running now
+	// Lingering counts handlers still running after their job ended
+	// (cancelled, superseded, timed out): they ignore their context, and
+	// hold a worker, counted against their session's share, until they
+	// return.
+	Lingering int
+	// Deferred counts the queued jobs passed over because their session
+	// holds its share of the workers (SessionWorkers).
+	Deferred int
 	// Queued counts the jobs in the queue, those a free worker is about to
 	// take included: Submit says ErrBusy once QueueSize wait beyond those.
 	Queued int
@@ -54,11 +67,24 @@ type Stats struct {
 func (m *InProcess) Stats() Stats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return Stats{Started: m.started.Load(), Pending: len(m.tasks), Queued: len(m.waiting)}
+	lingering := 0
+	for t := range m.held {
+		if t.lingering() {
+			lingering++
+		}
+	}
+	deferred := 0
+	for _, t := range m.waiting {
+		if !m.mayTakeLocked(t) {
+			deferred++
+		}
+	}
+	return Stats{Started: m.started.Load(), Pending: len(m.tasks), Queued: len(m.waiting), Lingering: lingering, Deferred: deferred}
 }
 
 // NewInProcess starts a manager with its workers. The defaults suit sleeping
-// or I/O-bound handlers: 128 workers, a queue of 4096 jobs, finished results
+// or I/O-bound handlers: 128 workers, 16 of them at most for one session, a
+// queue of 4096 jobs, finished results
 // kept 10 minutes (64 MiB at most) for pages that re-attach, CacheBy results
 // an hour (256 MiB at most), and queue places told at most every 250 ms.
 func NewInProcess(opts ...Option) *InProcess {
@@ -69,6 +95,9 @@ func NewInProcess(opts ...Option) *InProcess {
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.sessionWorkers <= 0 {
+		cfg.sessionWorkers = defaultSessionWorkers(cfg.workers)
 	}
 	res, err := newResults(cfg.resultTTL, cfg.resultBytes)
 	if err != nil {
@@ -84,6 +113,8 @@ func NewInProcess(opts ...Option) *InProcess {
 		byKey:   map[string]*task{},
 		byIdem:  map[string]*task{},
 		byCache: map[string]*task{},
+		holding: map[string]int{},
+		held:    map[*task]struct{}{},
 		results: res,
 		cache:   cache,
 	}
@@ -126,7 +157,11 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 		return "", ErrBusy
 	}
 	if old := m.byKey[job.Key]; old != nil && job.Key != "" {
-		m.endLocked(old, cancelled(), ErrSuperseded)
+		// The session's earlier call ends for it; for sessions that joined
+		// it (CacheBy), the job goes on.
+		if !old.leave(job.Session) {
+			m.endLocked(old, cancelled(), ErrSuperseded)
+		}
 	}
 	t := newTask(job, sink)
 	t.idem = idem
@@ -243,6 +278,21 @@ func (m *InProcess) Cancel(id ID) bool {
 	return m.end(t, cancelled(), ErrCancelled)
 }
 
+// CancelFor implements Leaver: session stops watching job id, and the job
+// ends when no session watches it any more.
+func (m *InProcess) CancelFor(id ID, session string) bool {
+	m.mu.Lock()
+	t := m.tasks[id]
+	m.mu.Unlock()
+	if t == nil {
+		return false
+	}
+	if t.leave(session) {
+		return true
+	}
+	return m.end(t, cancelled(), ErrCancelled)
+}
+
 // Shutdown implements Manager.
 func (m *InProcess) Shutdown(ctx context.Context) error {
 	m.mu.Lock()
@@ -288,38 +338,85 @@ func (m *InProcess) work() {
 			m.started.Add(1)
 			began := time.Now()
 			m.run(t)
+			t.returned.Store(true)
 			ran = time.Since(began)
 		}
 	}
 }
 
 // next hands the worker back (done, the task it held, nil at first; ran, how
-// long its handler ran, 0 if it did not) and takes the first waiting task,
-// blocking while there is none; false once the manager is shut down and its
-// queue drained. One lock for both, as it is taken once per job.
+// long its handler ran, 0 if it did not) and takes the first waiting task
+// whose session holds less than its share of the workers, blocking while
+// there is none; false once the manager is shut down and its queue drained.
+// One lock for both, as it is taken once per job.
 func (m *InProcess) next(done *task, ran time.Duration) (*task, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if done != nil {
 		m.busy--
+		m.releaseLocked(done)
 	}
 	if ran > 0 {
 		m.observeLocked(ran)
 	}
-	for len(m.waiting) == 0 {
-		if m.closed {
+	i := m.takeableLocked()
+	for i < 0 {
+		if m.closed && len(m.waiting) == 0 {
 			return nil, false
 		}
 		m.ready.Wait()
+		i = m.takeableLocked()
 	}
-	t := m.waiting[0]
-	m.waiting[0] = nil
-	m.waiting = m.waiting[1:]
+	t := m.waiting[i]
+	m.waiting = slices.Delete(m.waiting, i, i+1)
 	t.inQueue = false
 	m.busy++
+	m.holdLocked(t)
 	m.leftQueueLocked(t)
 	m.announceLocked()
 	return t, true
+}
+
+// takeableLocked returns the index of the first waiting task a worker may
+// take: its session holds fewer than SessionWorkers workers; -1 if none.
+// Usually the first: only a session at its share is passed over, and it has
+// few jobs waiting (the server bounds them per session).
+func (m *InProcess) takeableLocked() int {
+	for i, t := range m.waiting {
+		if m.mayTakeLocked(t) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *InProcess) mayTakeLocked(t *task) bool {
+	s := t.job.Session
+	return s == "" || m.holding[s] < m.cfg.sessionWorkers
+}
+
+// holdLocked and releaseLocked count the workers each session holds.
+func (m *InProcess) holdLocked(t *task) {
+	m.held[t] = struct{}{}
+	if s := t.job.Session; s != "" {
+		m.holding[s]++
+	}
+}
+
+func (m *InProcess) releaseLocked(t *task) {
+	delete(m.held, t)
+	s := t.job.Session
+	if s == "" {
+		return
+	}
+	if m.holding[s]--; m.holding[s] <= 0 {
+		delete(m.holding, s)
+	}
+	if m.closed || len(m.waiting) > 0 {
+		// A job of s that waited for this worker may start now, on any
+		// worker; and at shutdown, idle workers look again for the end.
+		m.ready.Broadcast()
+	}
 }
 
 // leftQueueLocked accounts for t leaving the queue.

@@ -41,7 +41,9 @@ type Job struct {
 	// CacheKey, when set (the callback has CacheBy), shares the job across
 	// sessions: a result cached under the key answers at once without a run,
 	// and a submission while a job with the key runs joins that job. A shared
-	// job is one job: cancelling or superseding it ends it for every session.
+	// job is one job: a session's cancel or supersede ends its own watch of
+	// it (Leaver), and the job ends once no session watches; Cancel ends it
+	// for every session.
 	CacheKey string
 	CacheTTL time.Duration // zero: the manager's default
 	// Queued: the callback shows the job's place in the queue
@@ -72,14 +74,15 @@ var (
 
 // Options for managers.
 type config struct {
-	workers     int
-	queueSize   int
-	timeout     time.Duration
-	resultTTL   time.Duration
-	resultBytes int64
-	cacheTTL    time.Duration
-	cacheBytes  int64
-	placeEvery  time.Duration
+	workers        int
+	sessionWorkers int
+	queueSize      int
+	timeout        time.Duration
+	resultTTL      time.Duration
+	resultBytes    int64
+	cacheTTL       time.Duration
+	cacheBytes     int64
+	placeEvery     time.Duration
 }
 
 // Option configures a manager.
@@ -87,6 +90,15 @@ type Option func(*config)
 
 // Workers sets how many jobs run at once.
 func Workers(n int) Option { return func(c *config) { c.workers = max(1, n) } }
+
+// SessionWorkers bounds the workers one session's handlers hold at once,
+// those running on after their job ended (they ignore their context)
+// included: the session's other jobs wait, and other sessions' jobs pass
+// them. Default: an eighth of the workers, and at least 4 (or all of them
+// when fewer).
+func SessionWorkers(n int) Option { return func(c *config) { c.sessionWorkers = max(1, n) } }
+
+func defaultSessionWorkers(workers int) int { return max(workers/8, min(workers, 4)) }
 
 // QueueSize bounds how many jobs may wait for a busy pool; beyond it Submit
 // returns ErrBusy. Jobs that free workers are about to take do not count.

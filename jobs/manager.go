@@ -28,3 +28,12 @@ type Manager interface {
 	// then cancels what is left.
 	Shutdown(ctx context.Context) error
 }
+
+// Leaver is a manager whose jobs sessions may share (CacheBy) and that can
+// let one session go. CancelFor ends session's watch of job id (its sink hears a cancelled Finished),
+// and the job itself only when no other session watches it; Cancel ends it
+// for every session. The server uses it for a page's cancel and an expired
+// session, and Cancel for a manager without it.
+type Leaver interface {
+	CancelFor(id ID, session string) bool
+}

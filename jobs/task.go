@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/longcall/longcall/runtime"
@@ -24,7 +25,7 @@ const (
 // first, so it has a field of its own and the map is made for a second.
 type task struct {
 	job    Job
-	sink   Sink            // job.Session's
+	sink   Sink            // job.Session's; nil once it left (see leave)
 	joined map[string]Sink // other sessions', by session; nil until one joins
 	idem   string          // idemKey(job), made once
 	ctx    context.Context
@@ -33,13 +34,16 @@ type task struct {
 	// inQueue is whether the task waits in InProcess.waiting; the manager's
 	// mutex guards it, not the task's.
 	inQueue bool
+	// returned is set once its handler has returned.
+	returned atomic.Bool
 
-	mu       sync.Mutex
-	state    taskState
-	result   runtime.Result       // once finished: for a page attaching before the manager files it
-	position int                  // in the queue, from 1, while queued
-	eta      time.Duration        // estimated wait before it starts, while queued
-	progress []protocol.PropValue // latest value of each progress prop, for re-attach
+	mu        sync.Mutex
+	ownerGone bool // job.Session left the shared job (see leave)
+	state     taskState
+	result    runtime.Result       // once finished: for a page attaching before the manager files it
+	position  int                  // in the queue, from 1, while queued
+	eta       time.Duration        // estimated wait before it starts, while queued
+	progress  []protocol.PropValue // latest value of each progress prop, for re-attach
 
 	// The place last told, when, and the timer that tells a newer one once
 	// the pace allows: see queued.
@@ -111,11 +115,15 @@ func newTask(job Job, sink Sink) *task {
 
 // watchedBy reports whether session submitted or joined the task.
 func (t *task) watchedBy(session string) bool {
-	if session == t.job.Session {
-		return true
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.watchedByLocked(session)
+}
+
+func (t *task) watchedByLocked(session string) bool {
+	if session == t.job.Session && !t.ownerGone {
+		return true
+	}
 	_, ok := t.joined[session]
 	return ok
 }
@@ -125,7 +133,9 @@ func (t *task) sessions() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make([]string, 0, 1+len(t.joined))
-	out = append(out, t.job.Session)
+	if !t.ownerGone {
+		out = append(out, t.job.Session)
+	}
 	for s := range t.joined {
 		out = append(out, s)
 	}
@@ -134,7 +144,9 @@ func (t *task) sessions() []string {
 
 // deliver sends e to every sink; t.mu is held.
 func (t *task) deliver(e Event) {
-	t.sink.Deliver(e)
+	if t.sink != nil {
+		t.sink.Deliver(e)
+	}
 	for _, s := range t.joined {
 		s.Deliver(e)
 	}
@@ -172,6 +184,12 @@ func (t *task) finish(res runtime.Result, cause error) bool {
 	return true
 }
 
+// lingering reports whether the task's handler runs on after its job ended.
+func (t *task) lingering() bool {
+	_, done := t.outcome()
+	return done && !t.returned.Load()
+}
+
 // outcome returns the task's result once it has finished.
 func (t *task) outcome() (runtime.Result, bool) {
 	t.mu.Lock()
@@ -196,12 +214,41 @@ func (t *task) attach(session string, sink Sink) bool {
 	}
 	switch {
 	case session == t.job.Session:
-		t.sink = sink
+		t.sink, t.ownerGone = sink, false
 	case t.joined == nil:
 		t.joined = map[string]Sink{session: sink}
 	default:
 		t.joined[session] = sink
 	}
+	return true
+}
+
+// leave ends session's watch of a job other sessions watch too (they joined
+// it: CacheBy): its sink hears a cancelled Finished, and nothing more. It
+// reports false, and does nothing, when session is the only one watching:
+// the caller ends the job then. A session that does not watch, or a job
+// that has finished, is left as it is (true).
+func (t *task) leave(session string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.state == taskFinished || !t.watchedByLocked(session) {
+		return true
+	}
+	watchers := len(t.joined)
+	if !t.ownerGone {
+		watchers++
+	}
+	if watchers <= 1 {
+		return false
+	}
+	sink := t.joined[session]
+	if session == t.job.Session && !t.ownerGone {
+		sink, t.sink, t.ownerGone = t.sink, nil, true
+	} else {
+		delete(t.joined, session)
+	}
+	res := cancelled()
+	sink.Deliver(Event{Job: t.job.ID, Kind: Finished, Result: &res})
 	return true
 }
 

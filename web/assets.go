@@ -1,6 +1,7 @@
 // Package web holds the app's static assets (icons, CSS, browser libraries
 // installed from npm, and the built app.wasm) and serves them: embedded in a
-// production build (-tags embed, see build.sh), from disk otherwise.
+// production binary (appended by cmd/longcall build), from disk otherwise;
+// longcall's own CSS and icons are always compiled in (static.go).
 package web
 
 import (

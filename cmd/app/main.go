@@ -1,5 +1,6 @@
-// Command app is the dashboard's WebAssembly entry point. cmd/server builds it
-// into web/app.wasm (GOOS=js GOARCH=wasm) and serves it.
+// Command app is the demo dashboard's WebAssembly entry point: cmd/server
+// builds it (GOOS=js GOARCH=wasm) and serves it, as runtime/host does for
+// any app.
 package main
 
 import (

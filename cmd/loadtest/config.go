@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/runtime/protocol"
-	"github.com/longcall/longcall/ui/examples"
+	"github.com/longcall/longcall/ui/examples/load"
 )
 
 // config is the load generator's command line.
@@ -85,6 +85,9 @@ func (c config) validate() error {
 	check(c.jobs > 0 || c.duration > 0, "-jobs 0 needs a -duration, or the run would never end")
 	check(c.duration >= 0 && c.length >= 0 && c.ramp >= 0 && c.stagger >= 0, "durations must not be negative")
 	check(c.rate >= 0, "-rate must not be negative")
+	if err := c.job().Check(); err != nil {
+		check(false, "-length and -rate: "+err.Error())
+	}
 	check(c.connectTimeout > 0 && c.timeout > 0, "-connect-timeout and -timeout must be positive")
 	check(!(c.spawn && c.inProcess), "-spawn and -inprocess are exclusive")
 	check(c.serverArgs == "" || c.spawn, "-server-args needs -spawn")
@@ -101,8 +104,8 @@ func (c config) planned() time.Duration {
 }
 
 // job is the work each job does, as the load dashboard's config prop.
-func (c config) job() examples.LoadConfig {
-	return examples.LoadConfig{DurationMS: c.length.Milliseconds(), ProgressHz: c.rate}
+func (c config) job() load.Config {
+	return load.Config{DurationMS: c.length.Milliseconds(), ProgressHz: c.rate}
 }
 
 // more reports whether a session that has run done jobs starts another at

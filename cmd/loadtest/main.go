@@ -1,5 +1,5 @@
 // Command loadtest puts a longcall server under load over the real protocol:
-// N sessions, each a native client of the load dashboard (ui/examples/load.go)
+// N sessions, each a native client of the load dashboard (ui/examples/load)
 // on its own websocket, run background jobs that report timestamped progress.
 // It reports the latency from trigger to job start, from progress report to
 // receipt and from job end to result, jobs per second, errors, lost progress,

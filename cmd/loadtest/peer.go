@@ -6,7 +6,7 @@ import (
 
 	"github.com/longcall/longcall/runtime/client"
 	"github.com/longcall/longcall/runtime/protocol"
-	"github.com/longcall/longcall/ui/examples"
+	"github.com/longcall/longcall/ui/examples/load"
 )
 
 // session is the connection's client.Peer: it records what each message
@@ -111,8 +111,8 @@ func (s *session) observe(m protocol.Message, now arrival) *jobRun {
 }
 
 func (s *session) observeProgress(r *jobRun, m protocol.Message, now arrival) {
-	var p examples.LoadProgress
-	if !decodeProp(m.Props, examples.LoadProgressProp.PropID(), &p) {
+	var p load.Progress
+	if !decodeProp(m.Props, load.ProgressProp.PropID(), &p) {
 		s.rec.fail("progress without a load_progress value")
 		return
 	}
@@ -151,8 +151,8 @@ func (s *session) observeResult(r *jobRun, m protocol.Message, now arrival) {
 		r.started = true
 		s.rec.triggerToStart.record(now.read.Sub(r.triggered))
 	}
-	var res examples.LoadResult
-	if !decodeProp(m.Props, examples.LoadResultProp.PropID(), &res) {
+	var res load.Result
+	if !decodeProp(m.Props, load.ResultProp.PropID(), &res) {
 		s.rec.fail("result without a load_result value")
 		s.rec.received(now.read, false)
 		return

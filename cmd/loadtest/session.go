@@ -9,7 +9,7 @@ import (
 
 	"github.com/longcall/longcall/runtime/client"
 	"github.com/longcall/longcall/runtime/protocol"
-	"github.com/longcall/longcall/ui/examples"
+	"github.com/longcall/longcall/ui/examples/load"
 )
 
 // session is one simulated page: a native client of the load dashboard (the
@@ -47,8 +47,8 @@ type jobRun struct {
 // LoadConfig as JSON. It is not yet connected.
 func newSession(rec *recorder, job json.RawMessage) *session {
 	s := &session{rec: rec}
-	s.client = client.New(examples.LoadDash, client.NewStore(), s.send)
-	cfg := examples.LoadConfigProp.PropID()
+	s.client = client.New(load.Dash, client.NewStore(), s.send)
+	cfg := load.ConfigProp.PropID()
 	s.client.Store().Set(protocol.PropValue{ID: cfg.ID, Prop: cfg.Prop, Value: job})
 	return s
 }
@@ -80,7 +80,7 @@ func (s *session) runJob(ctx context.Context, n int) error {
 	s.current = r
 	s.mu.Unlock()
 
-	trigger := examples.LoadTrigger.PropID()
+	trigger := load.TriggerProp.PropID()
 	s.client.Update(protocol.PropValue{ID: trigger.ID, Prop: trigger.Prop, Value: json.RawMessage(strconv.Itoa(n))})
 	select {
 	case <-r.done:

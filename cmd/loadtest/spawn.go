@@ -37,7 +37,8 @@ var readyLine = regexp.MustCompile(`^longcall [^:]+: (http://\S+)$`)
 // compiles its dependencies.
 const startTimeout = 5 * time.Minute
 
-// spawnServer builds ./cmd/server and starts it on a free loopback port with
+// spawnServer builds ./cmd/server with the load dashboard (-tags loadtest:
+// a normal build does not serve it) and starts it on a free loopback port with
 // workers job workers and extra flags.
 func spawnServer(ctx context.Context, workers int, extra string) (*spawned, error) {
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
@@ -56,7 +57,9 @@ func spawnServer(ctx context.Context, workers int, extra string) (*spawned, erro
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	args := append([]string{"-addr", "127.0.0.1:0", "-build=false", "-workers", strconv.Itoa(workers), "-log-level", "warn"}, strings.Fields(extra)...)
+	args := append([]string{"-addr", "127.0.0.1:0", "-build=false", "-workers", strconv.Itoa(workers), "-log-level", "warn",
+		"-addr-conns", "-1", "-addr-sessions", "-1", "-addr-call-rate", "-1"}, // every session comes from 127.0.0.1
+		strings.Fields(extra)...)
 	if err := s.start(ctx, root, bin, args); err != nil {
 		s.stop()
 		return nil, err
@@ -79,10 +82,10 @@ func moduleRoot(ctx context.Context) (string, error) {
 }
 
 func goBuild(ctx context.Context, root, bin string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/server")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "loadtest", "-o", bin, "./cmd/server")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/server: %w\n%s", err, out)
+		return fmt.Errorf("go build -tags loadtest ./cmd/server: %w\n%s", err, out)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/longcall/longcall/runtime/host"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -19,7 +20,7 @@ import (
 
 var (
 	baseURL    string
-	mainServer *serving
+	mainServer *host.Serving
 	browser    context.Context // allocator context shared by the tests; each test opens a tab
 )
 
@@ -30,11 +31,11 @@ func TestMain(m *testing.M) {
 func runTests(m *testing.M) int {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	ready := make(chan *serving, 1)
+	ready := make(chan *host.Serving, 1)
 	served := make(chan error, 1)
 	cfg := testConfig("127.0.0.1:0")
-	cfg.build = true
-	go func() { served <- run(ctx, cfg, func(s *serving) { ready <- s }) }()
+	cfg.Build = true
+	go func() { served <- host.Serve(ctx, cfg, func(s *host.Serving) { ready <- s }) }()
 	select {
 	case s := <-ready:
 		baseURL, mainServer = s.URL, s
@@ -72,8 +73,13 @@ func runTests(m *testing.M) int {
 	return code
 }
 
-func testConfig(addr string) config {
-	return config{addr: addr, role: "all", workers: 16, grace: time.Second, sessionGrace: time.Minute, logLevel: slog.LevelWarn}
+func testConfig(addr string) host.Config {
+	cfg := host.Configure(demo()...)
+	cfg.Addr, cfg.Workers, cfg.ShutdownGrace, cfg.SessionGrace, cfg.LogLevel = addr, 16, time.Second, time.Minute, slog.LevelWarn
+	cfg.Build = false // TestMain builds once
+	// Every page of the tests comes from 127.0.0.1: no bounds per address.
+	cfg.Edge.AddrConns, cfg.Edge.AddrSessions, cfg.Edge.AddrCallRate = -1, -1, -1
+	return cfg
 }
 
 // tab opens a page of the main demo server in a new profile, waiting until

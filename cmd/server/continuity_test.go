@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/longcall/longcall/runtime/host"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,23 +18,23 @@ import (
 
 // testServer is a server of a test's own, for tests that stop and restart it.
 type testServer struct {
-	*serving
+	*host.Serving
 	addr string
 	stop func()
 }
 
 // startServer runs a server on addr ("127.0.0.1:0" for any port) with the
 // assets TestMain built, adjusted by edit.
-func startServer(t *testing.T, addr string, edit func(*config)) *testServer {
+func startServer(t *testing.T, addr string, edit func(*host.Config)) *testServer {
 	t.Helper()
 	cfg := testConfig(addr)
 	if edit != nil {
 		edit(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan *serving, 1)
+	ready := make(chan *host.Serving, 1)
 	served := make(chan error, 1)
-	go func() { served <- run(ctx, cfg, func(s *serving) { ready <- s }) }()
+	go func() { served <- host.Serve(ctx, cfg, func(s *host.Serving) { ready <- s }) }()
 	select {
 	case s := <-ready:
 		stopped := false
@@ -45,7 +46,7 @@ func startServer(t *testing.T, addr string, edit func(*config)) *testServer {
 			}
 		}
 		t.Cleanup(stop)
-		return &testServer{serving: s, addr: s.URL[len("http://"):], stop: stop}
+		return &testServer{Serving: s, addr: s.URL[len("http://"):], stop: stop}
 	case err := <-served:
 		cancel()
 		t.Fatalf("server on %s did not start: %v", addr, err)
@@ -187,12 +188,12 @@ func TestTabsAreSeparateSessions(t *testing.T) {
 }
 
 func TestNewVersionIsNoticed(t *testing.T) {
-	root, err := moduleRoot()
+	root, err := filepath.Abs("../..") // the checkout: tests run in their package's directory
 	if err != nil {
 		t.Fatal(err)
 	}
 	old := copyWeb(t, filepath.Join(root, "web"))
-	srv := startServer(t, "127.0.0.1:0", func(c *config) { c.webDir = old })
+	srv := startServer(t, "127.0.0.1:0", func(c *host.Config) { c.WebDir = old })
 	ctx := openTab(t, newProfile(t), srv.URL+"/examples/simple")
 	waitOnline(t, ctx)
 	waitControlled(t, ctx)
@@ -209,7 +210,7 @@ func TestNewVersionIsNoticed(t *testing.T) {
 		t.Fatalf("rebuild: %v\n%s", err, out)
 	}
 	srv.stop()
-	startServer(t, srv.addr, func(c *config) { c.webDir = next })
+	startServer(t, srv.addr, func(c *host.Config) { c.WebDir = next })
 
 	waitJS(t, ctx, `document.querySelector('#longcall-update')?.textContent.includes('new version')`)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/longcall/longcall/runtime/host"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 // -debug-addr serves Go's profiles on their own listener, and only there:
 // the public address must not hand them to anyone who asks.
 func TestProfilesAreServedOnTheDebugAddressOnly(t *testing.T) {
-	srv := startServer(t, "127.0.0.1:0", func(c *config) { c.debugAddr = "127.0.0.1:0" })
+	srv := startServer(t, "127.0.0.1:0", func(c *host.Config) { c.DebugAddr = "127.0.0.1:0" })
 	if srv.DebugURL == "" {
 		t.Fatal("no debug URL with -debug-addr set")
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/longcall/longcall/runtime/host"
 	"io"
 	"net/http"
 	"strings"
@@ -59,7 +60,7 @@ func TestResponsesCarrySecurityHeaders(t *testing.T) {
 	} {
 		resp, _ := get(t, baseURL+path)
 		h := resp.Header
-		if h.Get("Content-Security-Policy") != contentSecurityPolicy || h.Get("X-Content-Type-Options") != "nosniff" ||
+		if h.Get("Content-Security-Policy") != host.ContentSecurityPolicy || h.Get("X-Content-Type-Options") != "nosniff" ||
 			h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Frame-Options") != "DENY" {
 			t.Errorf("%s: headers %v", path, h)
 		}
@@ -68,11 +69,11 @@ func TestResponsesCarrySecurityHeaders(t *testing.T) {
 		}
 	}
 	for _, directive := range []string{"'wasm-unsafe-eval'", "frame-ancestors 'none'", "connect-src 'self'", "object-src 'none'"} {
-		if !strings.Contains(contentSecurityPolicy, directive) {
+		if !strings.Contains(host.ContentSecurityPolicy, directive) {
 			t.Errorf("the policy lacks %s", directive)
 		}
 	}
-	if strings.Contains(contentSecurityPolicy, "http") || strings.Contains(contentSecurityPolicy, "*") {
-		t.Errorf("the policy allows something remote: %s", contentSecurityPolicy)
+	if strings.Contains(host.ContentSecurityPolicy, "http") || strings.Contains(host.ContentSecurityPolicy, "*") {
+		t.Errorf("the policy allows something remote: %s", host.ContentSecurityPolicy)
 	}
 }

@@ -158,7 +158,9 @@ func (m *Manager) Cancel(id jobs.ID) bool {
 	return ok
 }
 
-// CancelFor ends session's watch of job id: its sink hears a cancelled
+var _ jobs.Leaver = (*Manager)(nil)
+
+// CancelFor implements jobs.Leaver. It ends session's watch of job id: its sink hears a cancelled
 // result at once, and the job itself ends only if no other session watches
 // it (a CacheBy job others joined, on any web process). As Cancel, it is
 // refused when the session's page has since attached the job through

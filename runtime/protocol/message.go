@@ -150,6 +150,7 @@ const (
 	CodeTimeout         = "timeout"          // the job ran past its timeout
 	CodeInternal        = "internal"         // a server fault; the server keeps serving
 	CodeWorkerLost      = "worker_lost"      // the worker running the job stopped, and the job may not run again
+	CodeTooLarge        = "too_large"        // the result is larger than the server sends, or than the page's unread results may hold
 )
 
 // JoinIDs renders prop ids as Dash does for callback identities:

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,10 @@ type conn struct {
 
 	done      chan struct{}
 	closeOnce sync.Once
+	// ctx ends with the connection: the work done for it alone (the
+	// re-attach of its hello's jobs) stops then.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	dropping   atomic.Bool   // dropSlow has begun closing it
 	finishing  chan struct{} // closed to have the writer flush and close (shutdown)
@@ -38,10 +43,12 @@ type conn struct {
 }
 
 func newConn(srv *Server, ws *websocket.Conn, nc *corkedConn, remote string) *conn {
-	return &conn{srv: srv, ws: ws, nc: nc, remote: remote, done: make(chan struct{}), finishing: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &conn{srv: srv, ws: ws, nc: nc, remote: remote, done: make(chan struct{}), finishing: make(chan struct{}), ctx: ctx, cancel: cancel}
 }
 
 func (c *conn) serve() {
+	defer c.cancel()
 	defer c.ws.Close()
 	hello, err := c.readHello()
 	if err != nil {
@@ -49,6 +56,10 @@ func (c *conn) serve() {
 		return
 	}
 	c.sess = c.srv.sessions.attach(hello.Session, c)
+	if c.sess == nil {
+		c.srv.refuseAddrSession(c)
+		return
+	}
 	defer c.srv.sessions.detach(c.sess, c)
 	log := c.srv.log.With("session", c.sess.short(), "remote", c.remote)
 	log.Debug("session attached", "resumed", hello.Session == c.sess.token)
@@ -58,14 +69,18 @@ func (c *conn) serve() {
 	if err := c.write(welcome); err != nil {
 		return
 	}
+	// The re-attach of the hello's jobs runs beside the reader and the
+	// writer: what the session holds, and the events of the jobs found,
+	// go out while the rest are looked up (a round trip each, on Redis);
+	// and the reader sees the page leave, which ends it.
+	var running sync.WaitGroup
+	running.Go(c.writeLoop)
 	if welcome.Resumed {
-		c.srv.reattach(c.sess, hello.Attach)
+		running.Go(func() { c.srv.reattach(c, hello.Attach) })
 	}
-	writerDone := make(chan struct{})
-	go func() { defer close(writerDone); c.writeLoop() }()
 	c.readLoop()
 	c.close("")
-	<-writerDone
+	running.Wait()
 }
 
 func (c *conn) readHello() (protocol.Message, error) {
@@ -274,6 +289,7 @@ func (c *conn) close(reason string) {
 func (c *conn) closeWith(code int, reason string) {
 	c.closeOnce.Do(func() {
 		close(c.done)
+		c.cancel()
 		deadline := time.Now().Add(time.Second)
 		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), deadline)
 		c.nc.flushFor(deadline) // the close frame, if a batch corked it

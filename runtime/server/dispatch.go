@@ -31,7 +31,11 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		sess.send(errorMessage(m.Req, clip(m.Callback), &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server; is the page older than the server?", clip(m.Callback))}))
 		return
 	}
+	resent := sess.clocks.has(callKey{m.Req, cb.ID()})
 	s.metrics.callReceived(sess, m.Req, cb.ID(), cb.Spec().Background)
+	if !resent && s.refuseAddrCall(sess, m.Req, cb.ID()) {
+		return
+	}
 	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs}
 	if !cb.Spec().Background {
 		if perr := sess.load.admitCall(cb.ID()); perr != nil {
@@ -42,11 +46,17 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		go s.runNow(sess, cb, m.Req, req)
 		return
 	}
-	if perr := sess.load.admitJob(cb.ID()); perr != nil {
+	key, perr := supersedeKey(sess, cb, req.Outputs)
+	if perr != nil {
+		s.warn("call with outputs not its callback's", "session", sess.short(), "callback", cb.ID())
+		s.endUnrun(sess, m.Req, cb.ID(), perr)
+		return
+	}
+	if perr := sess.load.admitJob(cb.ID(), key); perr != nil {
 		s.refuse(sess, m.Req, cb.ID(), refusedSessionJobs, perr)
 		return
 	}
-	s.submit(sess, cb, m.Req, m.Key, req)
+	s.submit(sess, cb, m.Req, m.Key, key, req)
 }
 
 // runNow runs an ordinary callback off the reader goroutine, so that a slow
@@ -71,13 +81,13 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 		case <-ctx.Done():
 		}
 	}()
-	res := cb.Invoke(ctx, req, nil)
+	res := s.bound(sess, cb.ID(), cb.Invoke(ctx, req, nil))
 	s.logResult(sess, cb.ID(), res)
 	s.metrics.callEnded(sess, reqNo, cb.ID(), res)
 	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
 }
 
-func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key string, req runtime.Request) {
+func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, idem, key string, req runtime.Request) {
 	manager, err := s.managerOf(cb)
 	if err != nil {
 		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{Status: protocol.StatusError, Err: err}))
@@ -87,10 +97,10 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 		ID:       jobs.NewID(),
 		Callback: cb.ID(),
 		Session:  sess.token,
-		// MATCH instances are told apart by their resolved outputs, so that
-		// they run side by side instead of superseding each other.
-		Key:         sess.token + "\x00" + cb.ID() + "\x00" + protocol.JoinIDs(req.Outputs),
-		Idempotency: key,
+		// MATCH instances run side by side instead of superseding each
+		// other: see supersedeKey.
+		Key:         key,
+		Idempotency: idem,
 		CacheKey:    cb.CacheKey(req),
 		// Only a callback that shows its place hears it change.
 		Queued:  cb.Spec().Queued != nil,
@@ -99,7 +109,7 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 	if c := cb.Spec().Cache; c != nil {
 		job.CacheTTL = c.Expire
 	}
-	ref := jobRef{req: reqNo, callback: cb.ID(), manager: manager}
+	ref := jobRef{req: reqNo, callback: cb.ID(), key: key, manager: manager}
 	if _, err := manager.Submit(context.Background(), job, s.sink(sess, ref)); err != nil {
 		s.submitFailed(sess, reqNo, cb.ID(), err)
 	}
@@ -110,8 +120,12 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 // re-attach replays events of a job submitted earlier.
 func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 	return jobs.SinkFunc(func(e jobs.Event) {
+		if e.Kind == jobs.Finished {
+			res := s.bound(sess, ref.callback, *e.Result) // a copy: a shared job's result is every session's
+			e.Result = &res
+		}
 		sess.track(e.Job, ref, e.Kind == jobs.Finished)
-		sess.load.jobEvent(e, ref.callback)
+		sess.load.jobEvent(e, ref.key)
 		s.metrics.jobEvent(sess, ref, e)
 		if e.Kind == jobs.Finished {
 			s.logResult(sess, ref.callback, *e.Result)
@@ -124,33 +138,42 @@ func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 // reattach resumes the jobs a page lists in its hello: the manager replays
 // where each is, then streams the rest. A job the manager does not know for
 // this session (another session's, expired, lost in a restart) ends that
-// call with unknown_job.
-func (s *Server) reattach(sess *session, refs []protocol.JobRef) {
+// call with unknown_job. The answers are the connection's: once it closes or
+// is replaced, the rest of the list is left (the page's next hello lists
+// its jobs again), and so is what a manager's Attach was doing for it.
+func (s *Server) reattach(c *conn, refs []protocol.JobRef) {
+	sess := c.sess
 	for _, r := range refs {
+		if c.ctx.Err() != nil {
+			return
+		}
 		cb, ok := runtime.Lookup(r.Callback)
 		if !ok {
-			sess.send(errorMessage(r.Req, r.Callback, &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server", r.Callback)}))
+			sess.sendTo(c, errorMessage(r.Req, clip(r.Callback), &protocol.Error{Code: protocol.CodeUnknownCallback, Message: fmt.Sprintf("no callback %q on this server", clip(r.Callback))}))
 			continue
 		}
 		manager, perr := s.managerOf(cb)
 		if perr != nil {
-			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{Status: protocol.StatusError, Err: perr}))
+			sess.sendTo(c, resultMessage(protocol.Message{Req: r.Req, Callback: cb.ID(), Job: clip(r.Job)}, runtime.Result{Status: protocol.StatusError, Err: perr}))
 			continue
 		}
-		ref := jobRef{req: r.Req, callback: r.Callback, manager: manager}
+		ref := jobRef{req: r.Req, callback: cb.ID(), key: reattachKey(sess, cb), manager: manager}
 		if sess.holdsResult(jobs.ID(r.Job)) {
 			// Its result waits here, to be written: asking the manager
 			// again could only bring it twice, or, were it no longer kept
 			// there, an unknown_job ahead of it.
 			continue
 		}
-		if err := manager.Attach(context.Background(), jobs.ID(r.Job), sess.token, s.sink(sess, ref)); err != nil {
-			s.log.Warn("re-attach refused", "session", sess.short(), "job", r.Job, "err", err)
-			sess.send(resultMessage(protocol.Message{Req: r.Req, Callback: r.Callback, Job: r.Job}, runtime.Result{
-				Status: protocol.StatusError,
-				Err:    &protocol.Error{Code: protocol.CodeUnknownJob, Message: "the job this page was waiting for is gone (the server restarted, or its result expired); run it again"},
-			}))
+		err := manager.Attach(c.ctx, jobs.ID(r.Job), sess.token, s.sink(sess, ref))
+		if err == nil || c.ctx.Err() != nil {
+			continue
 		}
+		s.metrics.refusal(refusedReattach)
+		s.warn("re-attach refused", "session", sess.short(), "job", clip(r.Job), "err", err)
+		sess.sendTo(c, resultMessage(protocol.Message{Req: r.Req, Callback: cb.ID(), Job: clip(r.Job)}, runtime.Result{
+			Status: protocol.StatusError,
+			Err:    &protocol.Error{Code: protocol.CodeUnknownJob, Message: "the job this page was waiting for is gone (the server restarted, or its result expired); run it again"},
+		}))
 	}
 }
 
@@ -171,7 +194,17 @@ func (s *Server) cancel(sess *session, m protocol.Message) {
 		sess.send(errorMessage(m.Req, clip(m.Callback), &protocol.Error{Code: protocol.CodeUnknownJob, Message: "no running job with that id in this session"}))
 		return
 	}
-	ref.manager.Cancel(id)
+	cancelFor(ref.manager, id, sess.token)
+}
+
+// cancelFor ends session's part in job id: the job itself, unless other
+// sessions watch it too (a shared CacheBy job) and the manager can tell.
+func cancelFor(m jobs.Manager, id jobs.ID, session string) {
+	if l, ok := m.(jobs.Leaver); ok {
+		l.CancelFor(id, session)
+		return
+	}
+	m.Cancel(id)
 }
 
 func (s *Server) logResult(sess *session, callback string, res runtime.Result) {

@@ -17,6 +17,9 @@ type limits struct {
 	jobs      int // unfinished background jobs
 	calls     int // ordinary callbacks running at once
 	callQueue int // ordinary callbacks waiting for one of those slots
+
+	result  int64 // bytes of one result
+	results int64 // bytes of results held unwritten
 }
 
 // Defaults for the limits.
@@ -26,6 +29,8 @@ const (
 	defaultSessionJobs      = 16
 	defaultSessionCalls     = 8
 	defaultSessionCallQueue = 64
+	defaultResultLimit      = 8 << 20
+	defaultSessionResults   = 32 << 20
 	maxAttach               = 256 // jobs one hello may re-attach: a page waits for one per background callback
 )
 
@@ -35,6 +40,8 @@ func limitsOf(cfg Config) limits {
 		jobs:      orDefaultInt(cfg.SessionJobs, defaultSessionJobs),
 		calls:     orDefaultInt(cfg.SessionCalls, defaultSessionCalls),
 		callQueue: orDefaultInt(cfg.SessionCallQueue, defaultSessionCallQueue),
+		result:    int64(orDefaultInt(int(cfg.ResultLimit), defaultResultLimit)),
+		results:   int64(orDefaultInt(int(cfg.SessionResultBytes), defaultSessionResults)),
 	}
 }
 
@@ -52,7 +59,7 @@ type load struct {
 	slots chan struct{} // one token per ordinary callback running
 
 	mu    sync.Mutex
-	jobs  map[jobs.ID]string // unfinished jobs → callback id
+	jobs  map[jobs.ID]string // unfinished jobs → supersede key
 	calls int                // ordinary callbacks running or waiting
 }
 
@@ -60,14 +67,15 @@ func newLoad(lim limits) *load {
 	return &load{lim: lim, slots: make(chan struct{}, lim.calls), jobs: map[jobs.ID]string{}}
 }
 
-// admitJob reports whether the session may start a job of callback. A job of
-// the same callback does not count: the new one supersedes it.
-func (l *load) admitJob(callback string) *protocol.Error {
+// admitJob reports whether the session may start a job of callback under
+// supersede key. Every unfinished job counts, of every callback and MATCH
+// instance, but the one of the same key: the new job supersedes it.
+func (l *load) admitJob(callback, key string) *protocol.Error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
-	for _, cb := range l.jobs {
-		if cb != callback {
+	for _, k := range l.jobs {
+		if k == "" || k != key {
 			n++
 		}
 	}
@@ -81,7 +89,7 @@ func (l *load) admitJob(callback string) *protocol.Error {
 // jobEvent follows the session's jobs from their events: a job counts from
 // its first event until it has finished, whichever sink (a submission, an
 // idempotent resubmission, a re-attach) delivers them.
-func (l *load) jobEvent(e jobs.Event, callback string) {
+func (l *load) jobEvent(e jobs.Event, key string) {
 	if e.Kind == jobs.Progress || e.Kind == jobs.SetProps {
 		return // a job's state changes only with the others
 	}
@@ -91,7 +99,7 @@ func (l *load) jobEvent(e jobs.Event, callback string) {
 		delete(l.jobs, e.Job)
 		return
 	}
-	l.jobs[e.Job] = callback
+	l.jobs[e.Job] = key
 }
 
 // jobsOpen returns how many of the session's jobs are unfinished.

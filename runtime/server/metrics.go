@@ -25,6 +25,9 @@ type metrics struct {
 	jobs         *prometheus.GaugeVec   // by state
 	ended        *prometheus.CounterVec // by kind, status, code
 	callsRunning prometheus.Gauge
+	httpConns    prometheus.Gauge   // what Listener holds
+	evicted      prometheus.Counter // idle connections Listener closed to make room
+	addrs        prometheus.Gauge   // client addresses with a websocket or a session
 
 	wait     *prometheus.HistogramVec // call received → handler started
 	run      *prometheus.HistogramVec // handler started → call ended
@@ -37,11 +40,19 @@ type metrics struct {
 // Reasons for refusals and dropped connections, the label values.
 const (
 	refusedOrigin       = "origin"        // websocket upgrade from a page of another origin
+	refusedHost         = "host"          // a request for a host not in AllowedHosts (DNS rebinding)
 	refusedDraining     = "draining"      // websocket upgrade while draining
+	refusedMaxConns     = "max_conns"     // a connection past MaxConns, none idle to close
+	refusedAddrConns    = "addr_conns"    // a connection past AddrConns, none of the address's idle
+	refusedAddrSessions = "addr_sessions" // a new session past AddrSessions
+	refusedAddrCalls    = "addr_calls"    // a call past AddrCallRate
 	refusedSessionJobs  = "session_jobs"  // the session has SessionJobs unfinished jobs
 	refusedSessionCalls = "session_calls" // the session's ordinary callbacks fill their slots and line
 	refusedQueueFull    = "queue_full"    // the manager's queue is full
 	refusedShutDown     = "shut_down"     // the manager takes no more jobs
+	refusedReattach     = "reattach"      // a hello's job the manager does not know for the session
+	refusedResultSize   = "result_size"   // a result over ResultLimit
+	refusedResultsHeld  = "results_held"  // a result past the session's SessionResultBytes
 
 	dropSlow  = "slow"  // the send queue passed SendQueue
 	dropWrite = "write" // a write failed or passed WriteTimeout
@@ -53,7 +64,7 @@ const (
 	kindBackground = "background"
 )
 
-func newMetrics(sessions func() int, managers map[string]jobs.Manager) *metrics {
+func newMetrics(sessions func() int, heldBytes func() int64, managers map[string]jobs.Manager) *metrics {
 	const ns = "longcall"
 	latency := func(name, help string, buckets []float64) *prometheus.HistogramVec {
 		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: name, Help: help, Buckets: buckets}, []string{"kind"})
@@ -72,18 +83,24 @@ func newMetrics(sessions func() int, managers map[string]jobs.Manager) *metrics 
 		ended:       prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "calls_ended_total", Help: "Calls ended, by kind (ordinary, background), status and error code."}, []string{"kind", "status", "code"}),
 		callsRunning: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "ordinary_calls_running",
 			Help: "Ordinary (not background) callbacks running now."}),
-		wait:     latency("call_wait_seconds", "From a call's arrival to its handler's start: the queue for background jobs, a free slot for ordinary callbacks.", fast),
-		run:      latency("call_run_seconds", "From a handler's start to the call's end (result, error, cancel or timeout).", slow),
-		write:    latency("result_write_seconds", "From a call's end to its result written to the socket.", fast),
-		duration: latency("call_seconds", "From a call's arrival to its result written to the socket.", slow),
+		httpConns: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "http_connections", Help: "Connections the server's Listener holds now, websockets included."}),
+		evicted:   prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "http_connections_evicted_total", Help: "Idle connections closed to make room under MaxConns or AddrConns."}),
+		addrs:     prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "client_addresses", Help: "Client addresses holding a websocket or a session."}),
+		wait:      latency("call_wait_seconds", "From a call's arrival to its handler's start: the queue for background jobs, a free slot for ordinary callbacks.", fast),
+		run:       latency("call_run_seconds", "From a handler's start to the call's end (result, error, cancel or timeout).", slow),
+		write:     latency("result_write_seconds", "From a call's end to its result written to the socket.", fast),
+		duration:  latency("call_seconds", "From a call's arrival to its result written to the socket.", slow),
 	}
 	m.jobs.WithLabelValues("queued")
 	m.jobs.WithLabelValues("running")
 	m.collectors = []prometheus.Collector{
 		m.connections, m.opened, m.received, m.sent, m.bad, m.refused, m.drops, m.jobs, m.ended, m.callsRunning,
+		m.httpConns, m.evicted, m.addrs,
 		m.wait, m.run, m.write, m.duration,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "sessions", Help: "Sessions alive: attached, or in their grace period."},
 			func() float64 { return float64(sessions()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "result_bytes_held", Help: "Bytes of results sessions hold that their pages have not read yet."},
+			func() float64 { return float64(heldBytes()) }),
 	}
 	m.collectors = append(m.collectors, managerCollectors(managers)...)
 	return m
@@ -129,6 +146,8 @@ func managerCollectors(managers map[string]jobs.Manager) []prometheus.Collector 
 				func() float64 { return float64(st.Stats().Queued) }),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "longcall", Name: "manager_jobs_pending", Help: "Jobs queued or running in the manager, every session's.", ConstLabels: label},
 				func() float64 { return float64(st.Stats().Pending) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "longcall", Name: "manager_handlers_lingering", Help: "Handlers still running after their job ended (they ignore their context); each holds a worker of its session's share.", ConstLabels: label},
+				func() float64 { return float64(st.Stats().Lingering) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "longcall", Name: "manager_handlers_started_total", Help: "Handlers the manager started.", ConstLabels: label},
 				func() float64 { return float64(st.Stats().Started) }),
 		)

@@ -44,10 +44,27 @@ type Config struct {
 	// manager) let a page resume its session on any of them, and after a
 	// restart. Nil means a random secret: sessions end with the process.
 	Secret []byte
+	// PreviousSecrets are accepted but sign nothing: to rotate the secret,
+	// move it here and set a new Secret; drop it after TokenLifetime.
+	PreviousSecrets [][]byte
+	// TokenLifetime is how long after its session opened a token may open
+	// it on a process that does not hold it (another web process, after a
+	// restart). A process that holds the session resumes it whatever the
+	// token's age; once the session ended here, or was revoked (Revoke),
+	// its token is refused. Default 24 hours.
+	TokenLifetime time.Duration
 	// AllowedOrigins lists the origins, as "https://dash.example.com",
 	// whose pages may open the websocket besides the server's own. New
 	// panics on an entry that is not an origin; ValidOrigin checks one.
 	AllowedOrigins []string
+	// AllowedHosts lists the names, besides localhost and IP addresses,
+	// that requests may carry in their Host header: "dash.example.com",
+	// ".example.com" for a domain and its subdomains, "*" for any. Other
+	// hosts are refused with 403 (DNS rebinding), the websocket by ServeHTTP
+	// and pages by CheckHost. An entry's port is ignored, so the address
+	// the server listens on may be listed as it is. New panics on an entry
+	// that is not a host; ValidHost checks one.
+	AllowedHosts []string
 	// SendQueue bounds the messages waiting to be written to one session:
 	// past it the connection is dropped (protocol.CloseTooSlow) and the
 	// session keeps them for the page's reconnect. Default 1024.
@@ -60,6 +77,48 @@ type Config struct {
 	// Defaults 8 and 64.
 	SessionCalls     int
 	SessionCallQueue int
+
+	// The HTTP server's timeouts, for HTTPServer's http.Server: reading a
+	// request's header, the whole request, writing an answer, and how long
+	// a keep-alive connection may wait for its next request. A websocket is
+	// held to none of them once upgraded. Defaults 10 s, 1 min, 5 min and
+	// 1 min.
+	HTTPReadHeaderTimeout time.Duration
+	HTTPReadTimeout       time.Duration
+	HTTPWriteTimeout      time.Duration
+	HTTPIdleTimeout       time.Duration
+	// MaxConns caps the connections Listener holds, websockets included;
+	// past it the oldest idle connection is closed, or else the new one.
+	// Default: the process's file limit (ulimit -n) less an eighth of it,
+	// at least 64, for its other files. Negative: no cap.
+	MaxConns int
+	// TrustedProxies lists the reverse proxies, as addresses ("10.0.0.7")
+	// or networks ("10.0.0.0/8"), whose X-Forwarded-For names the client.
+	// Nobody else's is believed. New panics on an entry that is neither;
+	// ValidProxy checks one.
+	TrustedProxies []string
+	// Bounds per client address (ClientAddr; an IPv6 address's /64):
+	// AddrConns connections (TCP connections from it at the Listener, and
+	// websockets behind a trusted proxy), AddrSessions live sessions
+	// (attached or in their grace period), and AddrCallRate calls a
+	// second, in bursts of AddrCallBurst. Past them a connection is closed,
+	// an upgrade answered 429, a new session closed with 1013, a call
+	// answered busy. Defaults 128, 64, 50 and 200; a negative AddrConns,
+	// AddrSessions or AddrCallRate: no bound.
+	AddrConns     int
+	AddrSessions  int
+	AddrCallRate  float64
+	AddrCallBurst int
+	// ResultLimit bounds one result sent to a page, in bytes of its
+	// outputs' JSON: a larger one ends its call with a too_large error
+	// instead. Default 8 MiB.
+	ResultLimit int64
+	// SessionResultBytes bounds the results one session holds, in the same
+	// bytes, that its page has not read yet (a slow page, or one away in its
+	// grace period): a result past it ends its call with a too_large error,
+	// and the page may run it again once it has read the others. Default
+	// 32 MiB.
+	SessionResultBytes int64
 	// Metrics, when set, registers the server's Prometheus metrics
 	// (docs/OPERATIONS.md). New panics if they are registered already.
 	Metrics prometheus.Registerer
@@ -73,10 +132,15 @@ type Server struct {
 	sessions *hub
 
 	origins    origins
+	hosts      hosts
+	proxies    proxies
+	conns      *connTable // what Listener holds
+	peers      *peers     // what each client address holds
 	metrics    *metrics
 	complaints complaints
 	queueFull  complaints // its own pace: see queueFullLog
 	draining   atomic.Bool
+	held       atomic.Int64 // bytes of results every session holds unwritten
 	ordinary   atomic.Int64 // ordinary callbacks running or waiting, for the drain
 }
 
@@ -94,6 +158,10 @@ func New(cfg Config) *Server {
 	cfg.SessionGrace = orDefault(cfg.SessionGrace, 2*time.Minute)
 	cfg.ProgressInterval = orDefault(cfg.ProgressInterval, 10*time.Millisecond)
 	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, 10*time.Second)
+	cfg.HTTPReadHeaderTimeout = orDefault(cfg.HTTPReadHeaderTimeout, defaultHTTPReadHeaderTimeout)
+	cfg.HTTPReadTimeout = orDefault(cfg.HTTPReadTimeout, defaultHTTPReadTimeout)
+	cfg.HTTPWriteTimeout = orDefault(cfg.HTTPWriteTimeout, defaultHTTPWriteTimeout)
+	cfg.HTTPIdleTimeout = orDefault(cfg.HTTPIdleTimeout, defaultHTTPIdleTimeout)
 	if cfg.ReadLimit <= 0 {
 		cfg.ReadLimit = defaultReadLimit
 	}
@@ -101,7 +169,15 @@ func New(cfg Config) *Server {
 	if err != nil {
 		panic("longcall/server: Config.AllowedOrigins: " + err.Error())
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, queueFull: queueFullLog()}
+	hosts, err := newHosts(cfg.AllowedHosts)
+	if err != nil {
+		panic("longcall/server: Config.AllowedHosts: " + err.Error())
+	}
+	proxies, err := newProxies(cfg.TrustedProxies)
+	if err != nil {
+		panic("longcall/server: Config.TrustedProxies: " + err.Error())
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, hosts: hosts, proxies: proxies, queueFull: queueFullLog()}
 	s.upgrader = websocket.Upgrader{
 		CheckOrigin:       s.checkOrigin,
 		EnableCompression: false, // small JSON frames; compression costs more than it saves
@@ -110,8 +186,11 @@ func New(cfg Config) *Server {
 		// 4 KB a connection (40 MB for 10,000 pages).
 		WriteBufferPool: &sync.Pool{},
 	}
-	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret), s.expire, limitsOf(cfg))
-	s.metrics = newMetrics(s.sessions.len, cfg.Managers)
+	s.sessions = newHub(cfg.SessionGrace, newTokens(cfg.Secret, cfg.PreviousSecrets, cfg.TokenLifetime), s.expire, limitsOf(cfg), &s.held)
+	s.metrics = newMetrics(s.sessions.len, s.held.Load, cfg.Managers)
+	s.conns = newConnTable(bound(cfg.MaxConns, defaultMaxConns()), bound(cfg.AddrConns, defaultAddrConns), proxies, s.metrics)
+	s.peers = newPeers(cfg, s.metrics)
+	s.sessions.peers = s.peers
 	if cfg.Metrics != nil {
 		if err := s.metrics.register(cfg.Metrics); err != nil {
 			panic("longcall/server: " + err.Error())
@@ -122,23 +201,29 @@ func New(cfg Config) *Server {
 
 // ServeHTTP upgrades the request to a websocket and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.refuseWhileDraining(w, r) {
+	if s.refuseHost(w, r) || s.refuseWhileDraining(w, r) {
+		return
+	}
+	client := s.ClientAddr(r)
+	if s.refuseAddrConn(w, client) {
 		return
 	}
 	cw := &corkingWriter{ResponseWriter: w}
 	ws, err := s.upgrader.Upgrade(cw, r, nil)
 	if err != nil {
-		s.warn("websocket upgrade refused", "remote", r.RemoteAddr, "origin", clip(r.Header.Get("Origin")), "err", err)
+		s.peers.disconnect(keyOf(client))
+		s.warn("websocket upgrade refused", "remote", client, "origin", clip(r.Header.Get("Origin")), "err", err)
 		return // the upgrader has answered with an HTTP error
 	}
 	s.metrics.connOpened()
-	c := newConn(s, ws, cw.conn, r.RemoteAddr) // reads within ReadLimit itself: see conn.read
+	c := newConn(s, ws, cw.conn, client) // reads within ReadLimit itself: see conn.read
 	// The connection is ours now: serving it on a goroutine of its own
 	// lets net/http's end, and with it the request's buffers and the
 	// stack the handler chain grew, held for as long as a page stays
 	// (4 KB and more a connection, times 10,000 pages).
 	go func() {
 		defer s.metrics.connClosed()
+		defer s.peers.disconnect(keyOf(client))
 		c.serve()
 	}()
 }
@@ -174,7 +259,7 @@ func (s *Server) Sessions() int { return s.sessions.len() }
 // expire ends a session whose grace period ran out: its jobs are cancelled.
 func (s *Server) expire(sess *session) {
 	for id, ref := range sess.unfinished() {
-		ref.manager.Cancel(id)
+		cancelFor(ref.manager, id, sess.token)
 	}
 	s.log.Info("session expired", "session", sess.short())
 }

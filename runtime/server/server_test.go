@@ -81,7 +81,10 @@ func gate(n int) chan struct{} {
 
 func startServer(t testing.TB) string {
 	t.Helper()
-	srv := server.New(server.Config{Managers: map[string]jobs.Manager{"": jobs.NewInProcess(jobs.Workers(4))}})
+	srv := server.New(server.Config{
+		Managers:     map[string]jobs.Manager{"": jobs.NewInProcess(jobs.Workers(4))},
+		AddrCallRate: -1, // benchmarks call as fast as the server answers
+	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -15,6 +17,7 @@ import (
 // until the grace period ends.
 type session struct {
 	token  string
+	peer   string       // the client address that opened it, for the per-address bounds
 	outbox *jobs.Outbox // job events, coalesced, held until written
 	load   *load        // its jobs and calls, within the server's limits
 	clocks clocks       // its calls' timings, for the metrics
@@ -28,24 +31,29 @@ type session struct {
 	closedCh chan struct{}      // closed when the session ends
 
 	backlogBase int // the backlog when the writer last took, or the connection attached; see checkBacklog
+
+	held      int64         // bytes of results waiting to be written: see hold
+	heldTotal *atomic.Int64 // every session's, the server's
 }
 
 // jobRef is what the session remembers of one of its jobs.
 type jobRef struct {
 	req      uint64
 	callback string
+	key      string // its supersede key, "" when unknown (see reattachKey)
 	manager  jobs.Manager
 	ended    bool // its Finished event waits in the outbox
 }
 
-func newSession(token string, lim limits) *session {
+func newSession(token string, lim limits, heldTotal *atomic.Int64) *session {
 	return &session{
-		token:    token,
-		outbox:   jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
-		load:     newLoad(lim),
-		jobs:     map[jobs.ID]jobRef{},
-		wake:     make(chan struct{}, 1),
-		closedCh: make(chan struct{}),
+		heldTotal: heldTotal,
+		token:     token,
+		outbox:    jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
+		load:      newLoad(lim),
+		jobs:      map[jobs.ID]jobRef{},
+		wake:      make(chan struct{}, 1),
+		closedCh:  make(chan struct{}),
 	}
 }
 
@@ -58,6 +66,26 @@ func (s *session) send(m protocol.Message) {
 	s.mu.Lock()
 	s.direct = append(s.direct, m)
 	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	s.checkBacklog()
+}
+
+// sendTo queues a message for connection c only: an answer to its hello,
+// which a newer connection of the page asks again. Dropped once c is not
+// the session's connection.
+func (s *session) sendTo(c *conn, m protocol.Message) {
+	s.mu.Lock()
+	current := s.conn == c
+	if current {
+		s.direct = append(s.direct, m)
+	}
+	s.mu.Unlock()
+	if !current {
+		return
+	}
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -79,7 +107,13 @@ func (s *session) take(c *conn) []protocol.Message {
 	out := s.direct
 	s.direct = nil
 	s.backlogBase = 0
+	for _, m := range out {
+		s.unholdLocked(m.Props, m.Type)
+	}
 	for _, e := range events {
+		if e.Kind == jobs.Finished {
+			s.unholdLocked(e.Result.Props, protocol.TypeResult)
+		}
 		ref, ok := s.jobs[e.Job]
 		if !ok {
 			continue // a job this session no longer tracks
@@ -99,6 +133,11 @@ func (s *session) giveBack(msgs []protocol.Message) {
 	}
 	s.mu.Lock()
 	s.direct = append(msgs, s.direct...)
+	for _, m := range msgs {
+		if m.Type == protocol.TypeResult {
+			s.holdLocked(resultBytes(m.Props))
+		}
+	}
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -143,31 +182,41 @@ func (s *session) unfinished() map[jobs.ID]jobRef {
 // hub holds the live sessions.
 type hub struct {
 	grace  time.Duration
-	tokens tokens
+	tokens *tokens
 	expire func(*session)
 	limits limits
+	peers  *peers
+	held   *atomic.Int64
 
 	mu       sync.Mutex
 	sessions map[string]*session
 }
 
-func newHub(grace time.Duration, tokens tokens, expire func(*session), lim limits) *hub {
-	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, sessions: map[string]*session{}}
+func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limits, held *atomic.Int64) *hub {
+	return &hub{grace: grace, tokens: tokens, expire: expire, limits: lim, held: held, sessions: map[string]*session{}}
 }
 
 // attach binds c to the session with token. A token this process signed, or
 // another with the same secret, resumes its session even when this process
 // has not seen it (a restart, another web process): the page then re-attaches
 // its jobs by id. Any other token gets a new session. A connection already
-// attached to the session is closed: one page, one socket.
+// attached to the session is closed: one page, one socket. A session this
+// process did not hold counts against the client address's AddrSessions:
+// nil when it holds its share.
 func (h *hub) attach(token string, c *conn) *session {
 	h.mu.Lock()
 	s := h.sessions[token]
 	if s == nil {
+		peer := keyOf(c.remote)
+		if !h.peers.openSession(peer) {
+			h.mu.Unlock()
+			return nil
+		}
 		if !h.tokens.valid(token) {
 			token = h.tokens.issue()
 		}
-		s = newSession(token, h.limits)
+		s = newSession(token, h.limits, h.held)
+		s.peer = peer
 		h.sessions[s.token] = s
 	}
 	h.mu.Unlock()
@@ -175,6 +224,7 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
+	s.dropStaleAnswersLocked()
 	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
 		s.expiry.Stop()
@@ -185,6 +235,16 @@ func (h *hub) attach(token string, c *conn) *session {
 		old.closeWith(protocol.CloseReplaced, "replaced by a newer connection of the same session")
 	}
 	return s
+}
+
+// dropStaleAnswersLocked drops the unknown_job answers to an earlier
+// connection's hello that wait unwritten: the new connection's hello lists
+// again every job the page waits for, and a page that says hello again and
+// again must not pile them up.
+func (s *session) dropStaleAnswersLocked() {
+	s.direct = slices.DeleteFunc(s.direct, func(m protocol.Message) bool {
+		return m.Type == protocol.TypeResult && m.Job != "" && m.Error != nil && m.Error.Code == protocol.CodeUnknownJob
+	})
 }
 
 // detach unbinds c and starts the session's grace period.
@@ -217,12 +277,15 @@ func (h *hub) end(s *session, onlyIfDetached bool) {
 	}
 	delete(h.sessions, s.token)
 	h.mu.Unlock()
+	h.peers.endSession(s.peer)
 
 	close(s.closedCh)
+	s.dropHeld()
 	if c != nil {
 		c.closeWith(websocket.CloseServiceRestart, "server shutting down; reconnect")
 	}
 	if onlyIfDetached {
+		h.tokens.revoke(s.token) // it ended here: its token stops working
 		h.expire(s)
 	}
 }

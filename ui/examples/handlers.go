@@ -86,7 +86,6 @@ func init() {
 		healthyOut.Set(call, fmt.Sprintf("Worked %d times", healthyClicks.Get(call)))
 		return nil
 	})
-	loadJob.Handle(loadHandler) // cmd/loadtest's job: load_handler.go
 }
 
 // updateClicks is examples 1–3: a 2 s job.

@@ -14,7 +14,7 @@ import (
 type Example struct {
 	Path, Title, About string
 	Dash               *runtime.Dashboard
-	page               func() app.Composer
+	Page               func() app.Composer
 }
 
 // All lists the demo pages in the seed's order.
@@ -35,7 +35,7 @@ var All = []Example{
 func Validate() error {
 	var errs []error
 	for _, e := range All {
-		errs = append(errs, ui.Validate(e.Dash, e.page()))
+		errs = append(errs, ui.Validate(e.Dash, e.Page()))
 	}
 	return errors.Join(errs...)
 }
@@ -43,11 +43,14 @@ func Validate() error {
 // Routes registers the index and every example with go-app. Both binaries
 // call it: the server to render pages, the browser to run them.
 func Routes() {
-	app.Route("/", func() app.Composer { return &indexPage{} })
+	app.Route("/", Index)
 	for _, e := range All {
-		app.Route(e.Path, e.page)
+		app.Route(e.Path, e.Page)
 	}
 }
+
+// Index is the page that links every example.
+func Index() app.Composer { return &indexPage{} }
 
 type indexPage struct{ app.Compo }
 

@@ -1,4 +1,6 @@
-package main
+//go:build !js
+
+package host
 
 import (
 	"context"
@@ -14,41 +16,31 @@ import (
 
 	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/jobs/redisjobs"
-	"github.com/longcall/longcall/ui/examples"
 )
 
-// redisConfig is the command line of a deployment on Redis: web processes
-// (-role web) that serve pages and queue jobs, and workers (-role worker)
-// that run them, any number of each, meeting in one Redis. The same binary
-// on both sides, so every callback is registered everywhere.
-type redisConfig struct {
-	url     string
-	queue   string
-	retries int
-	lease   time.Duration
-	poll    time.Duration
-}
-
-func (c *redisConfig) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.url, "redis", os.Getenv("REDIS_URL"),
+func (r *Redis) register(fs *flag.FlagSet) {
+	if r.URL == "" {
+		r.URL = os.Getenv("REDIS_URL")
+	}
+	fs.StringVar(&r.URL, "redis", r.URL,
 		"run background jobs on Redis workers (asynq), e.g. redis://127.0.0.1:6379/0 (default $REDIS_URL); without it, jobs run in this process")
-	fs.StringVar(&c.queue, "queue", "longcall",
+	fs.StringVar(&r.Queue, "queue", r.Queue,
 		"with -redis: the asynq queue, and the prefix of longcall's Redis keys; apps sharing a Redis need different ones")
-	fs.IntVar(&c.retries, "retries", 1,
+	fs.IntVar(&r.Retries, "retries", r.Retries,
 		"with -redis: how often a job runs again after its worker was lost (killed, crashed, cut off from Redis); 0: never, its page gets an error")
-	fs.DurationVar(&c.lease, "lease", 5*time.Second,
+	fs.DurationVar(&r.Lease, "lease", r.Lease,
 		"with -redis: how long a silent worker keeps its jobs before they count as lost and run again (jobs run at least once: a worker or Redis stalled longer re-runs them; see docs/DEPLOY.md)")
-	fs.DurationVar(&c.poll, "poll", 5*time.Millisecond,
+	fs.DurationVar(&r.Poll, "poll", r.Poll,
 		"with -redis, workers: how often an idle worker asks Redis for a job (asynq polls; its default of 1s adds ~0.6s to every job)")
 }
 
 // checkRole vets -role against -redis.
-func (c *redisConfig) checkRole(role string) error {
+func (r *Redis) checkRole(role string) error {
 	switch role {
 	case "all":
 		return nil
 	case "web", "worker":
-		if c.url == "" {
+		if r.URL == "" {
 			return fmt.Errorf("-role %s needs -redis (or REDIS_URL): web processes and workers meet in Redis", role)
 		}
 		return nil
@@ -64,43 +56,47 @@ func roleName(role string) string {
 	case "worker":
 		return "worker, health check"
 	}
-	return "demo dashboard"
+	return "dashboard"
 }
 
-func (c *redisConfig) options(cfg config, log *slog.Logger) redisjobs.Options {
-	retries := c.retries
+func (c Config) redisOptions(log *slog.Logger) redisjobs.Options {
+	retries := c.Redis.Retries
 	if retries == 0 {
 		retries = -1 // redisjobs.Options reads 0 as "the default"
 	}
 	return redisjobs.Options{
-		URL:          c.url,
-		Prefix:       c.queue,
-		Queue:        c.queue,
-		Retries:      retries,
-		Lease:        c.lease,
-		PollInterval: c.poll,
-		QueueSize:    cfg.ops.queueSize,
-		SessionJobs:  cfg.ops.sessionJobs,
-		Concurrency:  cfg.workers,
-		Logger:       log,
+		URL:            c.Redis.URL,
+		Prefix:         c.Redis.Queue,
+		Queue:          c.Redis.Queue,
+		Retries:        retries,
+		Lease:          c.Redis.Lease,
+		PollInterval:   c.Redis.Poll,
+		QueueSize:      c.Limits.QueueSize,
+		SessionJobs:    c.Limits.SessionJobs,
+		SessionWorkers: c.Limits.SessionWorkers,
+		Concurrency:    c.Workers,
+		Logger:         log,
 	}
 }
-
-// namedManagers are the managers callbacks name besides the default one,
-// with how many of their jobs run at once (per worker process on Redis). The
-// queue example's runs one job at a time, so that a second waits and the
-// page shows its place.
-var namedManagers = map[string]int{examples.QueueManager: 1}
 
 // managers maps the names callbacks give managers to managers; "" is the
 // default.
 type managers map[string]jobs.Manager
 
+// aliases adds the names of the default manager (Manager(name, 0)).
+func (c Config) aliases(ms managers) {
+	for name, workers := range c.managers {
+		if workers == 0 {
+			ms[name] = ms[""]
+		}
+	}
+}
+
 // backgroundJobs returns the managers of background callbacks: in-process,
 // or with -redis on Redis, with workers in this process too in role all.
 // stop shuts down what it started.
-func backgroundJobs(cfg config, log *slog.Logger) (managers, func(context.Context) error, error) {
-	if cfg.redis.url == "" {
+func backgroundJobs(cfg Config, log *slog.Logger) (managers, func(context.Context) error, error) {
+	if cfg.Redis.URL == "" {
 		return inProcessJobs(cfg)
 	}
 	ms := managers{}
@@ -112,27 +108,30 @@ func backgroundJobs(cfg config, log *slog.Logger) (managers, func(context.Contex
 		}
 		return err
 	}
-	for name, opt := range cfg.redis.queues(cfg, log) {
-		m, stopOne, err := redisJobs(cfg.role, opt)
+	for name, opt := range cfg.queues(log) {
+		m, stopOne, err := redisJobs(cfg.Role, opt)
 		if err != nil {
 			stop(context.Background())
 			return nil, nil, err
 		}
 		ms[name], stops = m, append(stops, stopOne)
 	}
-	ms[examples.Manager] = ms[""]
+	cfg.aliases(ms)
 	return ms, stop, nil
 }
 
 // inProcessJobs is backgroundJobs without -redis.
-func inProcessJobs(cfg config) (managers, func(context.Context) error, error) {
-	main := jobs.NewInProcess(append([]jobs.Option{jobs.Workers(cfg.workers)}, cfg.ops.jobOptions()...)...)
-	ms := managers{"": main, examples.Manager: main}
+func inProcessJobs(cfg Config) (managers, func(context.Context) error, error) {
+	main := jobs.NewInProcess(append([]jobs.Option{jobs.Workers(cfg.Workers)}, cfg.Limits.jobOptions()...)...)
+	ms := managers{"": main}
 	all := []*jobs.InProcess{main}
-	for name, workers := range namedManagers {
-		m := jobs.NewInProcess(append(cfg.ops.jobOptions(), jobs.Workers(workers))...)
-		ms[name], all = m, append(all, m)
+	for name, workers := range cfg.managers {
+		if workers > 0 {
+			m := jobs.NewInProcess(append(cfg.Limits.jobOptions(), jobs.Workers(workers))...)
+			ms[name], all = m, append(all, m)
+		}
 	}
+	cfg.aliases(ms)
 	return ms, func(ctx context.Context) error {
 		var err error
 		for _, m := range all {
@@ -145,12 +144,15 @@ func inProcessJobs(cfg config) (managers, func(context.Context) error, error) {
 // queues returns the options of the Redis manager of each name: the default
 // on -queue, and each named one on a queue and key prefix of its own,
 // <queue>:<name>, run by every worker process with its own concurrency.
-func (c *redisConfig) queues(cfg config, log *slog.Logger) map[string]redisjobs.Options {
-	main := c.options(cfg, log)
+func (c Config) queues(log *slog.Logger) map[string]redisjobs.Options {
+	main := c.redisOptions(log)
 	out := map[string]redisjobs.Options{"": main}
-	for name, workers := range namedManagers {
+	for name, workers := range c.managers {
+		if workers == 0 {
+			continue
+		}
 		opt := main
-		opt.Prefix = c.queue + ":" + name
+		opt.Prefix = c.Redis.Queue + ":" + name
 		opt.Queue = opt.Prefix
 		opt.Concurrency = workers
 		out[name] = opt
@@ -199,10 +201,10 @@ func startWorker(opt redisjobs.Options) (*redisjobs.Worker, error) {
 // runWorker is the worker role: no pages and no websocket, only an asynq
 // worker per queue (the default one and each named manager's) and GET
 // /healthz on -addr (200 while Redis answers), until ctx ends; then running
-// jobs get cfg.grace to finish before they are handed back to the queue.
-func runWorker(ctx context.Context, cfg config, log *slog.Logger, ready func(*serving)) error {
+// jobs get cfg.ShutdownGrace to finish before they are handed back to the queue.
+func runWorker(ctx context.Context, cfg Config, log *slog.Logger, ready func(*Serving)) error {
 	var ws []*redisjobs.Worker
-	for name, opt := range cfg.redis.queues(cfg, log) {
+	for name, opt := range cfg.queues(log) {
 		w, err := startWorker(opt)
 		if err != nil {
 			shutdownWorkers(context.Background(), ws)
@@ -219,18 +221,18 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger, ready func(*se
 		}
 		fmt.Fprintln(rw, "ok", ws[0].ID())
 	})
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		shutdownWorkers(context.Background(), ws)
-		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
-	ready(&serving{URL: "http://" + ln.Addr().String() + "/healthz"})
+	ready(&Serving{URL: "http://" + ln.Addr().String() + "/healthz"})
 
 	<-ctx.Done()
-	log.Info("worker shutting down", "grace", cfg.grace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
+	log.Info("worker shutting down", "grace", cfg.ShutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	return errors.Join(shutdownWorkers(shutdownCtx, ws), hs.Shutdown(context.Background()))
 }

@@ -1,4 +1,6 @@
-package main
+//go:build !js
+
+package host
 
 import (
 	"bufio"
@@ -8,7 +10,7 @@ import (
 	"time"
 )
 
-// contentSecurityPolicy lets the page run what this server serves and
+// ContentSecurityPolicy, on every response, lets the page run what this server serves and
 // nothing else: go-app's scripts and plotly.js from /, app.wasm compiled
 // with 'wasm-unsafe-eval' (WebAssembly.instantiateStreaming needs it; no
 // JavaScript eval is allowed), the websocket and fetches to this origin
@@ -16,7 +18,7 @@ import (
 // Styles allow 'unsafe-inline': go-app renders style attributes and
 // plotly.js injects its stylesheet; style cannot run code, and the rest of
 // the policy keeps an injected style from loading anything remote.
-const contentSecurityPolicy = "default-src 'self'; " +
+const ContentSecurityPolicy = "default-src 'self'; " +
 	"script-src 'self' 'wasm-unsafe-eval'; " +
 	"style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; " +
@@ -34,7 +36,7 @@ const contentSecurityPolicy = "default-src 'self'; " +
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY") // frame-ancestors, for browsers that predate it

@@ -1,0 +1,52 @@
+//go:build !js
+
+package host
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/longcall/longcall/ui"
+	"github.com/longcall/longcall/web"
+)
+
+// pages is go-app's handler: the pages, the PWA files (manifest, service
+// worker) and /web/ assets; its app.js registers the service worker after
+// the first render. Its icons are longcall's, served from the app, never
+// go-app's default one from the internet.
+func pages(c Config, assets *web.Assets) http.Handler {
+	return web.RenderFirst(&app.Handler{
+		Name:        c.Name,
+		ShortName:   c.Name,
+		Title:       c.Title,
+		Description: c.Description,
+		Icon: app.Icon{
+			Default:  "/web/icons/icon-192.png",
+			Large:    "/web/icons/icon-512.png",
+			Maskable: "/web/icons/icon-maskable-512.png",
+			SVG:      "/web/icons/icon.svg",
+		},
+		BackgroundColor: "#1f2a44",
+		ThemeColor:      "#1f2a44",
+		Styles:          web.Stylesheets(),
+		// No Scripts: plotly.js, as large as the app, is loaded by the pages
+		// that draw a chart (ui.Graph), not before every first render.
+		// Every page opens offline, not only "/": go-app's worker serves
+		// what it cached, cache first, plotly.js included.
+		CacheableResources: append(c.paths(), "/web/icons/icon.svg", ui.PlotlyScript),
+		Resources:          assets,
+		Version:            assets.Version(),
+		WasmContentLength:  fmt.Sprint(assets.WasmSize()),
+	})
+}
+
+// paths are the app's pages.
+func (c Config) paths() []string {
+	paths := make([]string, len(c.routes))
+	for i, r := range c.routes {
+		paths[i] = r.path
+	}
+	return paths
+}
