@@ -253,6 +253,32 @@ func (fs *feeds) of(job jobs.ID) []*feed {
 	return out
 }
 
+// find returns session's feed of job id in this process, or nil.
+func (fs *feeds) find(job jobs.ID, session string) *feed {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.byJob[job][session]
+}
+
+// generation is the session's attach count when f was opened; 0 before it
+// started.
+func (f *feed) generation() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.gen
+}
+
+// finish delivers e, a Finished event of the feed's own, unless the feed
+// is done: nothing follows it.
+func (f *feed) finish(e jobs.Event) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.done {
+		f.sink.Deliver(e)
+		f.done = true
+	}
+}
+
 // attachments returns the attaches of job id made in this process.
 func (fs *feeds) attachments(id jobs.ID) []rdb.Attachment {
 	var out []rdb.Attachment

@@ -31,6 +31,7 @@ func testStore(t *testing.T) testDB {
 	opt, err := Options{
 		URL:              redistest.Start(t),
 		ProgressInterval: 20 * time.Millisecond,
+		SessionJobs:      -1, // the tests submit many jobs of one session
 		Logger:           slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}.withDefaults()
 	if err != nil {
@@ -198,7 +199,7 @@ func TestFeedHoldsFramesDuringReplay(t *testing.T) {
 func TestRunCoalescesProgressAndKeepsEverythingElse(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
-	r := newRun(context.Background(), s.RDB, s.opt, job.ID, 1)
+	r := newRun(context.Background(), s.RDB, s.opt, rdb.Task{Job: job.ID, Run: 1})
 	r.onLost = func(err error) { t.Errorf("run lost: %v", err) }
 	go r.pump()
 
@@ -262,7 +263,7 @@ func TestRunStopsWhenItsJobEndedElsewhere(t *testing.T) {
 	s := testStore(t)
 	job := startedJob(t, s)
 	lost := make(chan error, 1)
-	r := newRun(context.Background(), s.RDB, s.opt, job.ID, 1)
+	r := newRun(context.Background(), s.RDB, s.opt, rdb.Task{Job: job.ID, Run: 1})
 	r.onLost = func(err error) { lost <- err; r.stop(err) }
 	go r.pump()
 	if ok, err := s.Cancel(context.Background(), job.ID, cancelled(), jobs.ErrCancelled, nil); !ok || err != nil {

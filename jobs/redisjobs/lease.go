@@ -88,7 +88,7 @@ func (r *reaper) recover(ctx context.Context, id jobs.ID) {
 			"job", id, "callback", l.Callback, "retries", r.opt.Retries)
 	default:
 		r.opt.Logger.Warn("jobs: a job's worker was lost; running the job again", "job", id, "callback", l.Callback, "run", l.Run)
-		if err := r.store.Enqueue(ctx, id, l.Callback, l.Run); err != nil {
+		if err := r.store.Enqueue(ctx, l.Callback, rdb.Task{Job: id, Run: l.Run, Session: l.Session}, 0); err != nil {
 			r.opt.Logger.Error("jobs: cannot re-queue a lost job; ending it", "job", id, "err", err)
 			res := errorResult(protocol.CodeInternal, "the job's worker was lost and the job could not be queued again: "+err.Error())
 			r.store.Cancel(ctx, id, res, jobs.ErrClosed, nil)

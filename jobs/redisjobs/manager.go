@@ -32,6 +32,16 @@ type Manager struct {
 	listened chan struct{} // closed when the events reader returns
 }
 
+// ErrSessionJobs: the session has Options.SessionJobs unfinished jobs. It is
+// a jobs.ErrBusy, so the page is answered busy.
+var ErrSessionJobs error = busyError("jobs: this page has too many unfinished background jobs")
+
+// busyError is an error that is a jobs.ErrBusy with a message of its own.
+type busyError string
+
+func (e busyError) Error() string      { return string(e) }
+func (busyError) Is(target error) bool { return target == jobs.ErrBusy }
+
 // NewManager connects to Redis and starts reading job events.
 func NewManager(opt Options) (*Manager, error) {
 	opt, err := opt.withDefaults()
@@ -80,6 +90,10 @@ func (m *Manager) Submit(ctx context.Context, job jobs.Job, sink jobs.Sink) (job
 	switch {
 	case err != nil:
 		return "", err
+	case out.Kind == "busy" && out.Other == "session":
+		return "", ErrSessionJobs
+	case out.Kind == "busy":
+		return "", fmt.Errorf("%w (%d jobs wait)", jobs.ErrBusy, m.opt.QueueSize)
 	case out.Kind == "hit":
 		return job.ID, deliverHit(job.ID, out.Other, sink)
 	case out.Kind == "join":
@@ -87,11 +101,11 @@ func (m *Manager) Submit(ctx context.Context, job jobs.Job, sink jobs.Sink) (job
 		return id, m.Attach(ctx, id, job.Session, sink)
 	}
 	if out.Other != "" {
-		if _, err := m.store.Cancel(ctx, jobs.ID(out.Other), cancelled(), jobs.ErrSuperseded, nil); err != nil {
+		if _, err := m.leave(ctx, jobs.ID(out.Other), job.Session, jobs.ErrSuperseded, false); err != nil {
 			m.opt.Logger.Warn("jobs: superseding a job", "job", out.Other, "err", err)
 		}
 	}
-	if err := m.store.Enqueue(ctx, job.ID, job.Callback, 1); err != nil {
+	if err := m.store.Enqueue(ctx, job.Callback, rdb.Task{Job: job.ID, Run: 1, Session: rdb.Hash(job.Session)}, 0); err != nil {
 		m.feeds.close(f)
 		if derr := m.store.Discard(context.WithoutCancel(ctx), job.ID); derr != nil {
 			m.opt.Logger.Warn("jobs: discarding a job that could not be queued", "job", job.ID, "err", derr)
@@ -142,6 +156,43 @@ func (m *Manager) Cancel(id jobs.ID) bool {
 		m.opt.Logger.Warn("jobs: cancel", "job", id, "err", err)
 	}
 	return ok
+}
+
+var _ jobs.Leaver = (*Manager)(nil)
+
+// CancelFor implements jobs.Leaver. It ends session's watch of job id: its sink hears a cancelled
+// result at once, and the job itself ends only if no other session watches
+// it (a CacheBy job others joined, on any web process). As Cancel, it is
+// refused when the session's page has since attached the job through
+// another web process. It reports whether the session watched the job.
+func (m *Manager) CancelFor(id jobs.ID, session string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	ok, err := m.leave(ctx, id, session, jobs.ErrCancelled, true)
+	if err != nil {
+		m.opt.Logger.Warn("jobs: cancel", "job", id, "err", err)
+	}
+	return ok
+}
+
+// leave ends session's watch of job id (a cancel, or a supersede by the
+// session's newer job): the job, unless another session watches it too.
+// With latest, only if this process holds the session's latest attach.
+func (m *Manager) leave(ctx context.Context, id jobs.ID, session string, cause error, latest bool) (bool, error) {
+	hashed := rdb.Hash(session)
+	f := m.feeds.find(id, hashed)
+	var gen int64
+	if f != nil && latest {
+		gen = f.generation()
+	}
+	ended, ok, err := m.store.Leave(ctx, id, hashed, gen, cancelled(), cause)
+	if ok && !ended && f != nil {
+		// The job goes on for others; this session's page ends its call.
+		res := cancelled()
+		f.finish(jobs.Event{Job: id, Kind: jobs.Finished, Result: &res})
+		m.feeds.close(f)
+	}
+	return ok, err
 }
 
 // Shutdown implements jobs.Manager for a web process: it stops taking jobs and

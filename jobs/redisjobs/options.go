@@ -55,9 +55,27 @@ type Options struct {
 	// happen.
 	Lease time.Duration
 
+	// QueueSize bounds the jobs waiting in the queue, over the whole
+	// deployment (4096; less than zero: no bound). Beyond it Submit returns
+	// jobs.ErrBusy and the page is answered busy. Web side only.
+	QueueSize int
+	// SessionJobs bounds the unfinished jobs of one session, counted in
+	// Redis over every web process, so that a page cannot pass the bound by
+	// reconnecting elsewhere (16; less than zero: no bound). A new job does
+	// not count the one it supersedes. Beyond it Submit returns
+	// ErrSessionJobs, a jobs.ErrBusy. Web side only.
+	SessionJobs int
+
 	// Concurrency is how many jobs one worker runs at once (128, suited to
 	// sleeping or I/O-bound handlers). Worker side only.
 	Concurrency int
+	// SessionWorkers bounds the slots of one worker that one session's
+	// handlers hold at once, those running on after their job ended (they
+	// ignore their context) included: the worker puts the session's other
+	// jobs off, behind other sessions' jobs (Concurrency/8, at least 4 or
+	// Concurrency when less). As the in-process manager's
+	// jobs.SessionWorkers. Worker side only.
+	SessionWorkers int
 	// PollInterval is how often an idle worker asks Redis for a job (5 ms).
 	// asynq polls rather than blocks, and its default of 1 s adds about
 	// 0.6 s to every job. Worker side only.
@@ -99,8 +117,13 @@ func (o Options) withDefaults() (Options, error) {
 	case o.Retries < 0:
 		o.Retries = 0
 	}
+	o.QueueSize = bound(o.QueueSize, 4096)
+	o.SessionJobs = bound(o.SessionJobs, 16)
 	if o.Concurrency <= 0 {
 		o.Concurrency = 128
+	}
+	if o.SessionWorkers <= 0 {
+		o.SessionWorkers = max(o.Concurrency/8, min(o.Concurrency, 4))
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -113,7 +136,7 @@ func (o Options) open(ctx context.Context) (*rdb.RDB, error) {
 	return rdb.Open(ctx, o.URL, rdb.Config{
 		Prefix: o.Prefix, Queue: o.Queue,
 		ResultTTL: o.ResultTTL, CacheTTL: o.CacheTTL, JobTTL: o.JobTTL, Lease: o.Lease,
-		Retries: o.Retries,
+		Retries: o.Retries, QueueSize: o.QueueSize, SessionJobs: o.SessionJobs,
 	})
 }
 
@@ -129,4 +152,16 @@ func orDuration(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// bound reads a bound's option: zero is the default, less than zero none (0
+// for the scripts).
+func bound(n, def int) int {
+	switch {
+	case n == 0:
+		return def
+	case n < 0:
+		return 0
+	}
+	return n
 }

@@ -24,7 +24,8 @@ import (
 type run struct {
 	store    *rdb.RDB
 	job      jobs.ID
-	n        int64 // the run number; writes of a stale run are refused
+	n        int64  // the run number; writes of a stale run are refused
+	session  string // hashed; "" for a task of an older worker, unbounded
 	callback string
 	interval time.Duration // Options.ProgressInterval
 	lease    time.Duration // Options.Lease
@@ -44,10 +45,10 @@ type run struct {
 	stopped bool
 }
 
-func newRun(parent context.Context, s *rdb.RDB, opt Options, id jobs.ID, n int64) *run {
+func newRun(parent context.Context, s *rdb.RDB, opt Options, t rdb.Task) *run {
 	ctx, cancel := context.WithCancelCause(parent)
 	return &run{
-		store: s, job: id, n: n, interval: opt.ProgressInterval, lease: opt.Lease, log: opt.Logger,
+		store: s, job: t.Job, n: t.Run, session: t.Session, interval: opt.ProgressInterval, lease: opt.Lease, log: opt.Logger,
 		ctx: ctx, cancel: cancel, out: jobs.NewOutbox(),
 		halt: make(chan struct{}), pumped: make(chan struct{}),
 	}

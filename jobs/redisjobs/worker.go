@@ -81,7 +81,7 @@ func NewWorker(opt Options) (*Worker, error) {
 		Concurrency:              opt.Concurrency,
 		Queues:                   map[string]int{opt.Queue: 1},
 		TaskCheckInterval:        opt.PollInterval,
-		DelayedTaskCheckInterval: time.Second, // retries of tasks that could not start
+		DelayedTaskCheckInterval: putOffDelay, // jobs put off, and retries of tasks that could not start
 		RetryDelayFunc:           func(n int, _ error, _ *asynq.Task) time.Duration { return time.Second << min(n, 4) },
 		ShutdownTimeout:          2 * time.Second, // Shutdown has drained and handed back already
 		Logger:                   asynqLogger{opt.Logger},
@@ -144,10 +144,14 @@ func (w *Worker) process(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("jobs: task %q: %w: %w", t.Type(), err, asynq.SkipRetry)
 	}
-	r := newRun(ctx, w.store, w.opt, p.Job, p.Run)
+	r := newRun(ctx, w.store, w.opt, p)
 	r.onLost = func(error) { r.stop(jobs.ErrJobEnded) }
-	if !w.add(r) {
+	switch w.add(r) {
+	case closing:
 		return fmt.Errorf("jobs: worker is shutting down") // asynq retries the task elsewhere
+	case atShare:
+		w.putOff(t.Type(), p)
+		return nil
 	}
 	defer w.remove(r)
 	callback, req, ok, err := w.store.Start(ctx, p.Job, p.Run, w.id)
@@ -207,15 +211,61 @@ type runKey struct {
 
 func (r *run) key() runKey { return runKey{r.job, r.n} }
 
-// add registers a run, unless the worker is shutting down.
-func (w *Worker) add(r *run) bool {
+// admission is what add made of a run.
+type admission int
+
+const (
+	added   admission = iota
+	closing           // the worker is shutting down
+	atShare           // the run's session holds its share of the slots
+)
+
+// add registers a run, unless the worker is shutting down or the run's
+// session holds SessionWorkers of its slots: runs of the session, those
+// whose job has ended but whose handler has not returned included.
+func (w *Worker) add(r *run) admission {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return false
+		return closing
+	}
+	if r.session != "" && w.heldLocked(r.session) >= w.opt.SessionWorkers {
+		return atShare
 	}
 	w.runs[r.key()] = r
-	return true
+	return added
+}
+
+func (w *Worker) heldLocked(session string) int {
+	n := 0
+	for _, r := range w.runs {
+		if r.session == session {
+			n++
+		}
+	}
+	return n
+}
+
+// putOffDelay is how long a job put off waits before a worker may take it
+// again; a session at its share is not polled for in a tight loop.
+const putOffDelay = 250 * time.Millisecond
+
+// putOff sends the task back to the queue, behind other sessions' jobs, as
+// the job's next run: its session holds its share of this worker's slots.
+func (w *Worker) putOff(callback string, t rdb.Task) {
+	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	next, ok, err := w.store.Defer(ctx, t.Job, t.Run)
+	if err != nil || !ok {
+		if err != nil {
+			w.log.Warn("jobs: cannot put a job off; it is not run", "job", t.Job, "err", err)
+		}
+		return // ended meanwhile, or a stale task
+	}
+	if err := w.store.Enqueue(ctx, callback, rdb.Task{Job: t.Job, Run: next, Session: t.Session}, putOffDelay); err != nil {
+		w.log.Error("jobs: cannot re-queue a job put off; ending it", "job", t.Job, "err", err)
+		w.store.Cancel(ctx, t.Job, errorResult(protocol.CodeInternal, "the job could not be queued again"), jobs.ErrClosed, nil)
+	}
 }
 
 func (w *Worker) remove(r *run) {
@@ -356,7 +406,7 @@ func (w *Worker) handback(r *run) {
 		}
 		return
 	}
-	if err := w.store.Enqueue(ctx, r.job, r.callback, next); err != nil {
+	if err := w.store.Enqueue(ctx, r.callback, rdb.Task{Job: r.job, Run: next, Session: r.session}, 0); err != nil {
 		w.log.Error("jobs: cannot re-queue a handed-back job; ending it", "job", r.job, "err", err)
 		w.store.Cancel(ctx, r.job, errorResult(protocol.CodeInternal, "the worker shut down and the job could not be queued again"), jobs.ErrClosed, nil)
 		return

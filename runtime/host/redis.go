@@ -65,14 +65,17 @@ func (c Config) redisOptions(log *slog.Logger) redisjobs.Options {
 		retries = -1 // redisjobs.Options reads 0 as "the default"
 	}
 	return redisjobs.Options{
-		URL:          c.Redis.URL,
-		Prefix:       c.Redis.Queue,
-		Queue:        c.Redis.Queue,
-		Retries:      retries,
-		Lease:        c.Redis.Lease,
-		PollInterval: c.Redis.Poll,
-		Concurrency:  c.Workers,
-		Logger:       log,
+		URL:            c.Redis.URL,
+		Prefix:         c.Redis.Queue,
+		Queue:          c.Redis.Queue,
+		Retries:        retries,
+		Lease:          c.Redis.Lease,
+		PollInterval:   c.Redis.Poll,
+		QueueSize:      c.Limits.QueueSize,
+		SessionJobs:    c.Limits.SessionJobs,
+		SessionWorkers: c.Limits.SessionWorkers,
+		Concurrency:    c.Workers,
+		Logger:         log,
 	}
 }
 

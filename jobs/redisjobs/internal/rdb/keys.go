@@ -18,6 +18,8 @@ import (
 //	<p>:key:<key>            string: job id of the last job of a supersede key
 //	<p>:flight:<cache>       string: job id of the run of a CacheBy key
 //	<p>:cache:<cache>        string: a CacheBy key's result
+//	<p>:sess:<sess>          set: a session's unfinished job ids (SessionJobs);
+//	                         expires JobTTL after its last new job
 //	<p>:leases               zset: running job ids, scored by lease deadline (ms)
 //	<p>:waiting              zset: queued job ids, scored by ticket: the queue
 //	                         in order, a job's rank its place (places.go)
@@ -42,7 +44,8 @@ import (
 // lost worker so far), retries (re-runs allowed), shows ('1' when the page
 // shows the job's place in the queue), worker, began (when the
 // run started, "<s> <µs>" of Redis's clock), progress (latest value of each
-// progress prop, JSON), result (the Finished event, JSON), cache and cttl
+// progress prop, JSON), result (the Finished event, JSON), sess (the
+// submitting session), cache and cttl
 // (CacheBy key and TTL), and o:<sess> for every session that may watch the
 // job, holding the count of its attaches.
 //
@@ -66,6 +69,7 @@ const luaKeys = `
 local P = ARGV[1]
 local function jobKey(id) return P .. ':job:' .. id end
 local function logKey(id) return P .. ':log:' .. id end
+local function sessionKey(sess) return P .. ':sess:' .. sess end
 local LEASES = P .. ':leases'
 local EVENTS = P .. ':events'
 local WAITING, TICKETS, SHOWING = P .. ':waiting', P .. ':tickets', P .. ':showing'

@@ -38,6 +38,9 @@ type Config struct {
 	JobTTL    time.Duration
 	Lease     time.Duration
 	Retries   int // re-runs after a lost worker; 0: none
+
+	QueueSize   int // jobs that may wait; 0: no bound
+	SessionJobs int // unfinished jobs of one session; 0: no bound
 }
 
 // Open connects to the Redis at url, checks that it answers and loads the
@@ -82,10 +85,11 @@ func (s *RDB) eval(ctx context.Context, script *redis.Script, args ...any) *redi
 }
 
 // Submitted is how Submit went: a new job (Other: the job it supersedes, or
-// ""; Place: where it waits), a join of a known job (Other: its id), or a
-// cache hit (Other: the cached Finished event).
+// ""; Place: where it waits), a join of a known job (Other: its id), a
+// cache hit (Other: the cached Finished event), or a refusal (Other: the
+// bound, "queue" or "session").
 type Submitted struct {
-	Kind  string // "new", "join" or "hit"
+	Kind  string // "new", "join", "hit" or "busy"
 	Other string
 	Place Place
 }
@@ -101,7 +105,7 @@ func (s *RDB) Submit(ctx context.Context, job jobs.Job) (Submitted, error) {
 	v, err := s.eval(ctx, scriptSubmit,
 		string(job.ID), Hash(job.Session), job.Callback, req, s.cfg.Retries, ms(s.cfg.JobTTL),
 		Hash(job.Idempotency), Hash(job.Key), Hash(job.CacheKey), ms(orDefault(job.CacheTTL, s.cfg.CacheTTL)),
-		EncodeEvent(jobs.Event{Kind: jobs.Queued}), flag(job.Queued),
+		EncodeEvent(jobs.Event{Kind: jobs.Queued}), flag(job.Queued), s.cfg.QueueSize, s.cfg.SessionJobs,
 	).StringSlice()
 	if err != nil || len(v) < 2 || (v[0] == "new" && len(v) != 4) {
 		return Submitted{}, fmt.Errorf("jobs: submit job %s to Redis: %w", job.ID, orBadReply(err))
@@ -226,6 +230,7 @@ type Recovery struct {
 	Requeued bool  // else it finished with the failure
 	Run      int64 // the run requeued
 	Callback string
+	Session  string // hashed
 }
 
 // Lost deals with a job whose lease lapsed: requeued or failed. ok is false
@@ -235,9 +240,10 @@ func (s *RDB) Lost(ctx context.Context, id jobs.ID, failure runtime.Result) (l R
 	if errors.Is(err, redis.Nil) {
 		return l, false, nil
 	}
-	if err != nil || len(v) != 3 {
+	if err != nil || len(v) != 4 {
 		return l, false, fmt.Errorf("jobs: recover lost job %s: %w", id, orBadReply(err))
 	}
+	l.Session, _ = v[3].(string)
 	l.Requeued = v[0] == "requeue"
 	l.Run, _ = v[1].(int64)
 	l.Callback, _ = v[2].(string)
@@ -260,6 +266,19 @@ func (s *RDB) Handback(ctx context.Context, id jobs.ID, run int64) (next int64, 
 type Run struct {
 	Job jobs.ID
 	N   int64
+}
+
+// Defer puts off run of queued job id: it gets a new run number, whose task
+// the caller enqueues. ok is false if the job is no longer that run's.
+func (s *RDB) Defer(ctx context.Context, id jobs.ID, run int64) (next int64, ok bool, err error) {
+	next, err = s.eval(ctx, scriptDefer, string(id), run).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("jobs: put off job %s: %w", id, err)
+	}
+	return next, true, nil
 }
 
 // Renew extends the leases of runs and returns those the worker has lost:

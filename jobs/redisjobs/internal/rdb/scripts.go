@@ -19,6 +19,21 @@ import (
 const luaPrelude = luaKeys + luaClock + luaQueue + `
 local MAXLEN, RESULT_TTL = ARGV[2], ARGV[3]
 
+-- unfinished counts the session's queued and running jobs but except, over
+-- every web process, and forgets those that ended or expired.
+local function unfinished(sess, except)
+  local n = 0
+  for _, j in ipairs(redis.call('SMEMBERS', sessionKey(sess))) do
+    local state = redis.call('HGET', jobKey(j), 'state')
+    if state ~= 'queued' and state ~= 'running' then
+      redis.call('SREM', sessionKey(sess), j)
+    elseif j ~= except then
+      n = n + 1
+    end
+  end
+  return n
+end
+
 -- record adds the job's next event to its stream.
 local function record(id, event)
   local n = redis.call('HINCRBY', jobKey(id), 'seq', 1)
@@ -41,6 +56,8 @@ local function finish(id, event)
   redis.call('HDEL', job, 'worker', 'progress')
   redis.call('ZREM', LEASES, id)
   leave(id)
+  local sess = redis.call('HGET', job, 'sess')
+  if sess then redis.call('SREM', sessionKey(sess), id) end
   local n = append(id, event)
   redis.call('PEXPIRE', job, RESULT_TTL)
   redis.call('PEXPIRE', logKey(id), RESULT_TTL)
@@ -83,15 +100,19 @@ end
 
 // submit creates a job at the back of the queue, unless the session's
 // idempotency key names a job still known ({'join', id}), the CacheBy key
-// has a result ({'hit', event}) or a run in flight ({'join', id}). A new job
-// takes over the supersede key: {'new', the key's previous job or an empty
-// string, its position, its estimated wait in ms}.
+// has a result ({'hit', event}) or a run in flight ({'join', id}), or a
+// bound refuses it: the queue holds queue max jobs ({'busy', 'queue'}), or
+// the session has session max unfinished jobs besides the one the new job
+// supersedes ({'busy', 'session'}), counted over every web process. A new
+// job takes over the supersede key: {'new', the key's previous job or an
+// empty string, its position, its estimated wait in ms}.
 // ARGV: id, session, callback, request, retries, job TTL, idempotency,
 // supersede key, cache key, cache TTL, Queued event, '1' if the page shows
-// the job's place.
+// the job's place, queue max, session max (0: no bound).
 var scriptSubmit = newScript(`
 local id, sess, cb, req, retries, jobttl = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local idem, key, cache, cttl, queued, shows = ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15]
+local queuemax, sessmax = tonumber(ARGV[16]), tonumber(ARGV[17])
 if idem ~= '' then
   idem = P .. ':idem:' .. sess .. ':' .. idem
   local prev = redis.call('GET', idem)
@@ -109,21 +130,25 @@ if cache ~= '' then
       return {'join', flying}
     end
   end
-  redis.call('SET', P .. ':flight:' .. cache, id, 'PX', jobttl)
 end
 local old = ''
 if key ~= '' then
   key = P .. ':key:' .. key
   old = redis.call('GET', key) or ''
-  redis.call('SET', key, id, 'PX', jobttl)
 end
+if queuemax > 0 and redis.call('ZCARD', WAITING) >= queuemax then return {'busy', 'queue'} end
+if sessmax > 0 and unfinished(sess, old) >= sessmax then return {'busy', 'session'} end
+if cache ~= '' then redis.call('SET', P .. ':flight:' .. cache, id, 'PX', jobttl) end
+if key ~= '' then redis.call('SET', key, id, 'PX', jobttl) end
 if idem ~= '' then redis.call('SET', idem, id, 'PX', jobttl) end
 local job = jobKey(id)
 redis.call('HSET', job, 'cb', cb, 'req', req, 'state', 'queued', 'seq', 0, 'run', 1,
-  'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'cache', cache, 'cttl', cttl, 'shows', shows)
+  'lost', 0, 'retries', retries, 'o:' .. sess, 1, 'sess', sess, 'cache', cache, 'cttl', cttl, 'shows', shows)
 redis.call('PEXPIRE', job, jobttl)
 record(id, queued) -- not published: only the submitter watches a job this new, and it knows
 redis.call('PEXPIRE', logKey(id), jobttl)
+redis.call('SADD', sessionKey(sess), id)
+redis.call('PEXPIRE', sessionKey(sess), jobttl)
 wait(id, shows)
 local pos, eta = place(id, capacity(), average())
 return {'new', old, tostring(pos), tostring(eta)}
@@ -208,9 +233,32 @@ finish(id, ARGV[5])
 return {v[1], v[2]}
 `)
 
+// leave ends a session's watch of a job: the job itself ({'ended', state
+// it was in, run}) when no other session watches it, or only the session's
+// part ({'left'}) in a CacheBy job others joined. nil if the job has
+// finished, or the session does not watch it, or the generation given is
+// not the session's latest attach (its page moved to another web process).
+// ARGV: id, session, generation (”: any), Finished event.
+var scriptLeave = newScript(`
+local id, sess, gen, event = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local job, owner = jobKey(id), 'o:' .. sess
+local v = redis.call('HMGET', job, 'state', 'run', owner, 'sess')
+if not v[1] or v[1] == 'finished' or not v[3] or (gen ~= '' and v[3] ~= gen) then return false end
+for _, field in ipairs(redis.call('HKEYS', job)) do
+  if string.sub(field, 1, 2) == 'o:' and field ~= owner then
+    redis.call('HDEL', job, owner)
+    if v[4] == sess then redis.call('SREM', sessionKey(sess), id) end
+    return {'left'}
+  end
+end
+finish(id, event)
+return {'ended', v[1], v[2]}
+`)
+
 // lost deals with a job whose lease has lapsed: it goes back to the queue
-// as its next run ({'requeue', run, callback}) while it has retries left,
-// and otherwise finishes with the given error ({'failed', 0, callback}).
+// as its next run ({'requeue', run, callback, session}) while it has
+// retries left, and otherwise finishes with the given error ({'failed', 0,
+// callback, session}).
 // nil if the lease was renewed or the job is no longer running.
 // ARGV: id, Finished event.
 var scriptLost = newScript(`
@@ -219,14 +267,14 @@ local score = redis.call('ZSCORE', LEASES, id)
 if not score or tonumber(score) > now() then return false end
 redis.call('ZREM', LEASES, id)
 local job = jobKey(id)
-local v = redis.call('HMGET', job, 'state', 'lost', 'retries', 'cb')
+local v = redis.call('HMGET', job, 'state', 'lost', 'retries', 'cb', 'sess')
 if v[1] ~= 'running' then return false end
 if tonumber(v[2]) < tonumber(v[3]) then
   redis.call('HINCRBY', job, 'lost', 1)
-  return {'requeue', requeue(id), v[4]}
+  return {'requeue', requeue(id), v[4], v[5] or ''}
 end
 finish(id, ARGV[5])
-return {'failed', 0, v[4]}
+return {'failed', 0, v[4], v[5] or ''}
 `)
 
 // handback returns a running job to the queue as its next run, for a worker
@@ -236,6 +284,18 @@ var scriptHandback = newScript(`
 local v = redis.call('HMGET', jobKey(ARGV[4]), 'state', 'run')
 if v[1] ~= 'running' or v[2] ~= ARGV[5] then return false end
 return requeue(ARGV[4])
+`)
+
+// defer gives a queued job's run a new number, for a worker that took its
+// task while the job's session held its share of the worker's slots: the
+// task of the new run comes later, and the taken one finds itself stale if
+// it comes back. It returns the new run; nil if the job is no longer that
+// run's or no longer queued.
+// ARGV: id, run.
+var scriptDefer = newScript(`
+local v = redis.call('HMGET', jobKey(ARGV[4]), 'state', 'run')
+if v[1] ~= 'queued' or v[2] ~= ARGV[5] then return false end
+return redis.call('HINCRBY', jobKey(ARGV[4]), 'run', 1)
 `)
 
 // renew extends the leases of a worker's running runs and returns the
@@ -270,13 +330,15 @@ return redis.call('ZRANGEBYSCORE', LEASES, '-inf', now(), 'LIMIT', 0, tonumber(A
 // ARGV: id.
 var scriptDiscard = newScript(`
 leave(ARGV[4])
+local sess = redis.call('HGET', jobKey(ARGV[4]), 'sess')
+if sess then redis.call('SREM', sessionKey(sess), ARGV[4]) end
 redis.call('DEL', jobKey(ARGV[4]), logKey(ARGV[4]))
 return 0
 `)
 
 var allScripts = []*redis.Script{
-	scriptSubmit, scriptAttach, scriptStart, scriptEmit, scriptEnd,
-	scriptLost, scriptHandback, scriptRenew, scriptExpired, scriptDiscard,
+	scriptSubmit, scriptAttach, scriptStart, scriptEmit, scriptEnd, scriptLeave,
+	scriptLost, scriptHandback, scriptDefer, scriptRenew, scriptExpired, scriptDiscard,
 	scriptPlaces, scriptRegister, scriptTidy,
 }
 

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime"
@@ -19,8 +22,9 @@ import (
 // Task is what an asynq task carries: which job and which run of it. The
 // request stays in the job's record, so a re-run needs no copy of it.
 type Task struct {
-	Job jobs.ID `json:"job"`
-	Run int64   `json:"run"`
+	Job     jobs.ID `json:"job"`
+	Run     int64   `json:"run"`
+	Session string  `json:"sess,omitempty"` // hashed: the worker's share of its slots is per session
 }
 
 // taskRetries is how often asynq retries a task whose worker could not reach
@@ -39,18 +43,21 @@ func DecodeTask(payload []byte) (Task, error) {
 	return t, nil
 }
 
-// Enqueue queues run of job id. Enqueuing the same run twice (two reapers
-// racing) is harmless: asynq refuses the second task id.
-func (s *RDB) Enqueue(ctx context.Context, id jobs.ID, callback string, run int64) error {
-	payload, err := json.Marshal(Task{Job: id, Run: run})
+// Enqueue queues task t of callback, to be taken after delay. Enqueuing the
+// same run twice (two reapers racing) is harmless: asynq refuses the second
+// task id.
+func (s *RDB) Enqueue(ctx context.Context, callback string, t Task, delay time.Duration) error {
+	id := t.Job
+	payload, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("jobs: encode task of job %s: %w", id, err)
 	}
 	_, err = s.tasks.EnqueueContext(ctx, asynq.NewTask(callback, payload),
-		asynq.TaskID(taskID(id, run)),
+		asynq.TaskID(taskID(id, t.Run)),
 		asynq.Queue(s.cfg.Queue),
 		asynq.MaxRetry(taskRetries),
 		asynq.Timeout(s.cfg.JobTTL), // asynq's default, 30 min, would cut long jobs off
+		asynq.ProcessIn(delay),
 	)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("jobs: enqueue job %s on asynq queue %q: %w", id, s.cfg.Queue, err)
@@ -67,6 +74,41 @@ func (s *RDB) Cancel(ctx context.Context, id jobs.ID, res runtime.Result, cause 
 	if !ok {
 		return false, err
 	}
+	return true, s.stop(ctx, id, state, run, cause)
+}
+
+// Leave ends session's watch of job id, which its attach gen made (0:
+// whichever): the job
+// with res when no other session watches it (ended), else only the
+// session's part; a running handler's context is cancelled with cause.
+// ok is false if the job had finished, or the session does
+// not watch it, or has attached since elsewhere.
+func (s *RDB) Leave(ctx context.Context, id jobs.ID, session string, gen int64, res runtime.Result, cause error) (ended, ok bool, err error) {
+	g := ""
+	if gen > 0 {
+		g = strconv.FormatInt(gen, 10)
+	}
+	v, err := s.eval(ctx, scriptLeave, string(id), session, g, EncodeEvent(jobs.Event{Kind: jobs.Finished, Result: &res})).StringSlice()
+	if errors.Is(err, redis.Nil) {
+		return false, false, nil
+	}
+	if err != nil || len(v) == 0 || (v[0] == "ended" && len(v) != 3) {
+		return false, false, fmt.Errorf("jobs: leave job %s in Redis: %w", id, orBadReply(err))
+	}
+	if v[0] != "ended" {
+		return false, true, nil
+	}
+	run, err := strconv.ParseInt(v[2], 10, 64)
+	if err != nil {
+		return true, true, fmt.Errorf("jobs: job %s has a bad run %q", id, v[2])
+	}
+	return true, true, s.stop(ctx, id, v[1], run, cause)
+}
+
+// stop stops the run of a job that has just ended in state: a queued task
+// is deleted, so it never reaches a worker; a running handler's context is
+// cancelled with cause on whichever worker runs it.
+func (s *RDB) stop(ctx context.Context, id jobs.ID, state string, run int64, cause error) error {
 	switch state {
 	case "queued":
 		// Best effort: a task dequeued meanwhile finds its job ended and
@@ -76,10 +118,10 @@ func (s *RDB) Cancel(ctx context.Context, id jobs.ID, res runtime.Result, cause 
 		if err := s.rdb.Publish(ctx, s.keys.cancels(), string(id)+" "+causeName(cause)).Err(); err != nil {
 			// The job has ended for its pages; its handler stops at its
 			// next report, which the job refuses.
-			return true, fmt.Errorf("jobs: tell the worker of job %s to stop: %w", id, err)
+			return fmt.Errorf("jobs: tell the worker of job %s to stop: %w", id, err)
 		}
 	}
-	return true, nil
+	return nil
 }
 
 var causes = map[string]error{"cancelled": jobs.ErrCancelled, "superseded": jobs.ErrSuperseded, "closed": jobs.ErrClosed}
