@@ -23,6 +23,7 @@ type Call struct {
 	outputs   []protocol.PropValue
 	reporter  Reporter
 	err       error
+	attempt   int // 1 for the first run, 2 for the first retry
 }
 
 func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call {

@@ -99,10 +99,18 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 	if cb.handler == nil {
 		return errorResult(protocol.CodeInternal, fmt.Sprintf("callback %s has no handler in this server build; attach one with Handle", cb.spec.ID))
 	}
-	call := newCall(ctx, cb, req, rep)
-	err := protect(cb.handler, call)
-	if call.err != nil {
-		err = call.err // a bad input outranks whatever the handler made of its zero value
+	var call *Call
+	var err error
+	for attempt := 1; ; attempt++ {
+		call = newCall(ctx, cb, req, rep)
+		call.attempt = attempt
+		err = protect(cb.handler, call)
+		if call.err != nil {
+			err = call.err // a bad input outranks whatever the handler made of its zero value
+		}
+		if !cb.spec.Retry.retry(ctx, call, err) {
+			break
+		}
 	}
 	if h := cb.errorHandler(); h != nil && failed(ctx, err) {
 		call.outputs, call.err = nil, nil

@@ -145,6 +145,9 @@ func (s *Spec) finish(dashboard string) error {
 	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0 || s.Cache != nil || s.Queued != nil) {
 		return fmt.Errorf("callback %s uses Running, Cancel, Progress, Queued or CacheBy, which need Background()", s.ID)
 	}
+	if err := s.finishRetry(); err != nil {
+		return err
+	}
 	for _, p := range s.Progress {
 		if in := overlapping(s.Inputs, p); in != nil {
 			return fmt.Errorf("callback %s reports progress to %s, which is also its input %s: every progress report would trigger it again; use another prop for the progress", s.ID, p, *in)

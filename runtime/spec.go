@@ -31,6 +31,8 @@ type Spec struct {
 	// Queued, when set, is a prop that shows the job's place in the queue
 	// while it waits, and "" otherwise.
 	Queued *PropID
+	// Retry, when set (Retries), runs a failed handler again.
+	Retry *RetryPolicy
 
 	pendingDefaults map[PropID]json.RawMessage
 }
