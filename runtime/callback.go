@@ -101,9 +101,10 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 	}
 	var call *Call
 	var err error
+	log := newCallLog(&cb.spec, rep)
 	for attempt := 1; ; attempt++ {
 		call = newCall(ctx, cb, req, rep)
-		call.attempt = attempt
+		call.attempt, call.log = attempt, log
 		err = protect(cb.handler, call)
 		if call.err != nil {
 			err = call.err // a bad input outranks whatever the handler made of its zero value
@@ -119,7 +120,14 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 			err = call.err
 		}
 	}
-	return call.result(err)
+	res = call.result(err)
+	if log != nil {
+		tail := log.end(ctx)
+		if res.Status == protocol.StatusOK {
+			res.Props = append(res.Props, tail)
+		}
+	}
+	return res
 }
 
 // failed reports whether err is a failure for an error handler: not success,

@@ -31,6 +31,8 @@ type Spec struct {
 	// Queued, when set, is a prop that shows the job's place in the queue
 	// while it waits, and "" otherwise.
 	Queued *PropID
+	// Log, when set (Logs), is the prop that shows the call's log lines.
+	Log *PropID
 	// Retry, when set (Retries), runs a failed handler again.
 	Retry *RetryPolicy
 

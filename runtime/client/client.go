@@ -464,6 +464,9 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 	if spec.Background {
 		c.store.Set(c.expand(runningValues(spec), match)...)
 	}
+	if spec.Log != nil { // a new run, a new log
+		c.store.Set(c.expand([]protocol.PropValue{{ID: spec.Log.ID, Prop: spec.Log.Prop, Value: json.RawMessage("[]")}}, match)...)
+	}
 	c.flightsChanged()
 	if online {
 		c.send(call)
