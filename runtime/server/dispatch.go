@@ -46,6 +46,10 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		s.refuse(sess, m.Req, cb.ID(), refusedSessionJobs, perr)
 		return
 	}
+	if perr := sess.load.admitConcurrent(cb); perr != nil {
+		s.refuse(sess, m.Req, cb.ID(), refusedSessionJobs, perr)
+		return
+	}
 	s.submit(sess, cb, m.Req, m.Key, req)
 }
 
@@ -84,16 +88,14 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, key s
 		return
 	}
 	job := jobs.Job{
-		ID:       jobs.NewID(),
-		Callback: cb.ID(),
-		Session:  sess.token,
-		// MATCH instances are told apart by their resolved outputs, so that
-		// they run side by side instead of superseding each other.
-		Key:         sess.token + "\x00" + cb.ID() + "\x00" + protocol.JoinIDs(req.Outputs),
+		ID:          jobs.NewID(),
+		Callback:    cb.ID(),
+		Session:     sess.token,
+		Key:         supersedeKey(sess, cb, req),
 		Idempotency: key,
 		CacheKey:    cb.CacheKey(req),
 		// Only a callback that shows its place hears it change.
-		Queued:  cb.Spec().Queued != nil,
+		Queued:  cb.Spec().ShowsQueue(),
 		Request: req,
 	}
 	if c := cb.Spec().Cache; c != nil {
