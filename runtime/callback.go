@@ -99,6 +99,9 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 	if cb.handler == nil {
 		return errorResult(protocol.CodeInternal, fmt.Sprintf("callback %s has no handler in this server build; attach one with Handle", cb.spec.ID))
 	}
+	if cb.spec.Isolated && !inChild.Load() {
+		return cb.invokeIsolated(ctx, req, rep)
+	}
 	var call *Call
 	var err error
 	log := newCallLog(&cb.spec, rep)

@@ -14,9 +14,12 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/longcall/longcall/runtime"
 )
 
 func main() {
+	runtime.RunChild() // a child process of an Isolated callback runs its call and exits here
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -150,6 +150,7 @@ const (
 	CodeTimeout         = "timeout"          // the job ran past its timeout
 	CodeInternal        = "internal"         // a server fault; the server keeps serving
 	CodeWorkerLost      = "worker_lost"      // the worker running the job stopped, and the job may not run again
+	CodeCrashed         = "crashed"          // the process running an Isolated callback ended without a result
 )
 
 // JoinIDs renders prop ids as Dash does for callback identities:
