@@ -150,6 +150,9 @@ func (s *Spec) finish(dashboard string) error {
 			return fmt.Errorf("callback %s logs to %s, which is also its input %s: every line would trigger it again", s.ID, *s.Log, *in)
 		}
 	}
+	if err := s.finishClientside(); err != nil {
+		return err
+	}
 	if err := s.finishConcurrency(); err != nil {
 		return err
 	}

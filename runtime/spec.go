@@ -39,6 +39,8 @@ type Spec struct {
 	Concurrent int
 	// CancelOnLeave cancels the callback's jobs when the page is left.
 	CancelOnLeave bool
+	// Clientside runs the handler in the browser (Clientside).
+	Clientside bool
 	// Isolated runs the handler in a child process (Isolated).
 	Isolated bool
 	// Log, when set (Logs), is the prop that shows the call's log lines.

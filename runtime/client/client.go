@@ -456,6 +456,10 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 		Outputs:   c.resolvedPatterns(spec.Outputs, match),
 		Triggered: fired,
 	}
+	if spec.Clientside {
+		c.runHere(spec, match, call)
+		return
+	}
 	if spec.Background {
 		call.Key = newKey() // so that sending it again never starts a second job
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,11 +102,28 @@ var (
 	})
 )
 
+var (
+	csIn  = runtime.NewProp[string]("cs_in", "value")
+	csOut = runtime.NewProp[string]("cs_out", "children")
+	csLen = runtime.NewProp[int]("cs_len", "children")
+
+	csUpper = beyondDash.Callback(runtime.Outputs(csOut), runtime.Inputs(csIn), runtime.Clientside()).
+		Handle(func(call *runtime.Call) error {
+			csOut.Set(call, strings.ToUpper(csIn.Get(call)))
+			return nil
+		})
+	_ = beyondDash.Callback(runtime.Outputs(csLen), runtime.Inputs(csOut)).
+		Handle(func(call *runtime.Call) error {
+			csLen.Set(call, len(csOut.Get(call)))
+			return nil
+		})
+)
+
 func openBeyond(t *testing.T, url string) *page {
 	t.Helper()
 	p := &page{}
 	p.Client, p.conn = openDash(t, url, beyondDash)
-	for _, id := range []string{"retry_run", "retry_out", "retry_note", "log_run", "log_out", "log_view", "place_run", "place_out", "place_view", "each_run", "each_out", "leave_run", "leave_out"} {
+	for _, id := range []string{"retry_run", "retry_out", "retry_note", "log_run", "log_out", "log_view", "place_run", "place_out", "place_view", "each_run", "each_out", "leave_run", "leave_out", "cs_in", "cs_out", "cs_len"} {
 		p.Store().Declare(id)
 	}
 	p.Start()
@@ -193,5 +211,33 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("gave up waiting for %s", what)
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// A clientside callback runs in the page, and the server callback that takes
+// its output runs after it, in dependency order.
+func TestClientsideFeedsAServerCallback(t *testing.T) {
+	p := openBeyond(t, startServer(t))
+	p.Update(set(csIn.PropID(), "abc"))
+	p.waitFor(t, csOut.PropID(), `"ABC"`)
+	p.waitFor(t, csLen.PropID(), "3")
+}
+
+// With no server at all, a clientside callback answers at once and nothing
+// about it is sent.
+func TestClientsideRunsOffline(t *testing.T) {
+	var sent []protocol.Message
+	store := client.NewStore()
+	c := client.New(beyondDash, store, func(m protocol.Message) { sent = append(sent, m) })
+	store.Declare("cs_in")
+	store.Declare("cs_out")
+	c.Update(set(csIn.PropID(), "offline"))
+	if v, _ := store.Get(csOut.PropID()); string(v) != `"OFFLINE"` {
+		t.Fatalf("cs_out = %s, want the clientside result at once", v)
+	}
+	for _, m := range sent {
+		if m.Callback == csUpper.ID() {
+			t.Fatalf("the clientside callback went to the server: %+v", m)
+		}
 	}
 }
