@@ -572,8 +572,8 @@ func (c *Client) jobAccepted(m protocol.Message) {
 	if q := f.spec.Queued; q != nil {
 		c.store.Set(c.expand([]protocol.PropValue{queueText(*q, m)}, f.match)...)
 	}
-	if q := f.spec.QueuePlace; q != nil {
-		c.store.Set(c.expand([]protocol.PropValue{queuePlace(*q, m)}, f.match)...)
+	if q := f.spec.QueuePlace; q != nil { // a value for the page: what depends on it runs
+		c.react(c.store.Set(c.expand([]protocol.PropValue{queuePlace(*q, m)}, f.match)...))
 	}
 	if changed {
 		c.flightsChanged()
