@@ -24,7 +24,7 @@ func init() {
 		}
 		for _, f := range fruit {
 			select {
-			case <-time.After(300 * time.Millisecond):
+			case <-time.After(time.Second): // long enough for a second click to wait behind it
 			case <-call.Context().Done():
 				return call.Context().Err()
 			}
