@@ -23,6 +23,8 @@ type Call struct {
 	outputs   []protocol.PropValue
 	reporter  Reporter
 	err       error
+	attempt   int      // 1 for the first run, 2 for the first retry
+	log       *callLog // nil without Logs
 }
 
 func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call {

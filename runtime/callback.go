@@ -99,10 +99,22 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 	if cb.handler == nil {
 		return errorResult(protocol.CodeInternal, fmt.Sprintf("callback %s has no handler in this server build; attach one with Handle", cb.spec.ID))
 	}
-	call := newCall(ctx, cb, req, rep)
-	err := protect(cb.handler, call)
-	if call.err != nil {
-		err = call.err // a bad input outranks whatever the handler made of its zero value
+	if cb.spec.Isolated && !inChild.Load() {
+		return cb.invokeIsolated(ctx, req, rep)
+	}
+	var call *Call
+	var err error
+	log := newCallLog(&cb.spec, rep)
+	for attempt := 1; ; attempt++ {
+		call = newCall(ctx, cb, req, rep)
+		call.attempt, call.log = attempt, log
+		err = protect(cb.handler, call)
+		if call.err != nil {
+			err = call.err // a bad input outranks whatever the handler made of its zero value
+		}
+		if !cb.spec.Retry.retry(ctx, call, err) {
+			break
+		}
 	}
 	if h := cb.errorHandler(); h != nil && failed(ctx, err) {
 		call.outputs, call.err = nil, nil
@@ -111,7 +123,14 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 			err = call.err
 		}
 	}
-	return call.result(err)
+	res = call.result(err)
+	if log != nil {
+		tail := log.end(ctx)
+		if res.Status == protocol.StatusOK {
+			res.Props = append(res.Props, tail)
+		}
+	}
+	return res
 }
 
 // failed reports whether err is a failure for an error handler: not success,

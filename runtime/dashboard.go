@@ -142,8 +142,22 @@ func (s *Spec) finish(dashboard string) error {
 		// Named apart from output ids, which are unique per dashboard.
 		s.ID = dashboard + ":in(" + protocol.JoinIDs(s.Inputs) + ")"
 	}
-	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0 || s.Cache != nil || s.Queued != nil) {
-		return fmt.Errorf("callback %s uses Running, Cancel, Progress, Queued or CacheBy, which need Background()", s.ID)
+	if !s.Background && (len(s.Progress) > 0 || len(s.Cancel) > 0 || len(s.Running) > 0 || s.Cache != nil || s.ShowsQueue()) {
+		return fmt.Errorf("callback %s uses Running, Cancel, Progress, Queued, QueuePlace or CacheBy, which need Background()", s.ID)
+	}
+	if s.Log != nil {
+		if in := overlapping(s.Inputs, *s.Log); in != nil {
+			return fmt.Errorf("callback %s logs to %s, which is also its input %s: every line would trigger it again", s.ID, *s.Log, *in)
+		}
+	}
+	if err := s.finishClientside(); err != nil {
+		return err
+	}
+	if err := s.finishConcurrency(); err != nil {
+		return err
+	}
+	if err := s.finishRetry(); err != nil {
+		return err
 	}
 	for _, p := range s.Progress {
 		if in := overlapping(s.Inputs, p); in != nil {

@@ -32,6 +32,22 @@ type Spec struct {
 	// Queued, when set, is a prop that shows the job's place in the queue
 	// while it waits, and "" otherwise.
 	Queued *PropID
+	// QueuePlace, when set, is a prop that holds the job's Place while it
+	// waits, and the zero Place otherwise.
+	QueuePlace *PropID
+	// Concurrent, when above zero (NoSupersede), lets that many jobs of the
+	// callback run side by side in a page instead of superseding each other.
+	Concurrent int
+	// CancelOnLeave cancels the callback's jobs when the page is left.
+	CancelOnLeave bool
+	// Clientside runs the handler in the browser (Clientside).
+	Clientside bool
+	// Isolated runs the handler in a child process (Isolated).
+	Isolated bool
+	// Log, when set (Logs), is the prop that shows the call's log lines.
+	Log *PropID
+	// Retry, when set (Retries), runs a failed handler again.
+	Retry *RetryPolicy
 
 	pendingDefaults map[PropID]json.RawMessage
 }

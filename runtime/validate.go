@@ -44,6 +44,9 @@ func (d *Dashboard) Validate(layoutIDs []string) error {
 		if s.Queued != nil {
 			check("Queued", *s.Queued)
 		}
+		if s.QueuePlace != nil {
+			check("QueuePlace", *s.QueuePlace)
+		}
 	}
 	return errors.Join(errs...)
 }

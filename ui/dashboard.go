@@ -44,6 +44,7 @@ func (d *DashboardCompo) OnMount(ctx app.Context) {
 	}
 	d.updateAvailable = ctx.AppUpdateAvailable()
 	d.unwatch = d.page.store.Watch(client.ErrorProp.ID, func() { ctx.Dispatch(nil) })
+	listenForLeave()
 	if !d.page.restored {
 		d.page.client.Start()
 	}
@@ -54,10 +55,14 @@ func (d *DashboardCompo) OnAppUpdate(ctx app.Context) {
 	d.updateAvailable = ctx.AppUpdateAvailable()
 }
 
-// OnDismount stops watching the store.
+// OnDismount stops watching the store. The page is left for another of the
+// app's routes: CancelOnLeave jobs end.
 func (d *DashboardCompo) OnDismount() {
 	if d.unwatch != nil {
 		d.unwatch()
+	}
+	if d.page != nil {
+		d.page.client.Leave()
 	}
 }
 

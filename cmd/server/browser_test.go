@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/longcall/longcall/runtime"
 )
 
 // The browser tests run the real server (run, as main does) on 127.0.0.1 and
@@ -25,6 +27,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	runtime.RunChild() // the demo's Isolated callbacks run in children of this binary
 	os.Exit(runTests(m))
 }
 

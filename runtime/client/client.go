@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/longcall/longcall/runtime"
@@ -71,7 +72,15 @@ type flight struct {
 
 func (f *flight) req() uint64 { return f.call.Req }
 
-func (f *flight) key() string { return flightKey(f.spec, f.match) }
+// key is the flight's place in Client.flights: one a callback instance, so
+// that a new call supersedes the last; one a call for a NoSupersede callback,
+// whose calls all run.
+func (f *flight) key() string {
+	if f.spec.Concurrent > 0 {
+		return flightKey(f.spec, f.match) + "#" + strconv.FormatUint(f.req(), 10)
+	}
+	return flightKey(f.spec, f.match)
+}
 
 // flightKey tells calls apart that may run side by side: callbacks, and the
 // MATCH instances of one callback.
@@ -447,6 +456,10 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 		Outputs:   c.resolvedPatterns(spec.Outputs, match),
 		Triggered: fired,
 	}
+	if spec.Clientside {
+		c.runHere(spec, match, call)
+		return
+	}
 	if spec.Background {
 		call.Key = newKey() // so that sending it again never starts a second job
 	}
@@ -463,6 +476,9 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 	c.clearError(spec.ID)
 	if spec.Background {
 		c.store.Set(c.expand(runningValues(spec), match)...)
+	}
+	if spec.Log != nil { // a new run, a new log
+		c.store.Set(c.expand([]protocol.PropValue{{ID: spec.Log.ID, Prop: spec.Log.Prop, Value: json.RawMessage("[]")}}, match)...)
 	}
 	c.flightsChanged()
 	if online {
@@ -556,6 +572,9 @@ func (c *Client) jobAccepted(m protocol.Message) {
 	if q := f.spec.Queued; q != nil {
 		c.store.Set(c.expand([]protocol.PropValue{queueText(*q, m)}, f.match)...)
 	}
+	if q := f.spec.QueuePlace; q != nil { // a value for the page: what depends on it runs
+		c.react(c.store.Set(c.expand([]protocol.PropValue{queuePlace(*q, m)}, f.match)...))
+	}
 	if changed {
 		c.flightsChanged()
 	}
@@ -593,11 +612,12 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 		return
 	}
 	delete(c.flights, f.key())
+	last := !c.runsLocked(f.spec, f.match)
 	c.mu.Unlock()
 	c.flightsChanged()
 
 	var changed []runtime.PropID
-	if f.spec.Background {
+	if f.spec.Background && last {
 		changed = append(changed, c.store.Set(c.expand(settledValues(f.spec), f.match)...)...)
 	}
 	switch status {
@@ -612,6 +632,17 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 	}
 	c.react(changed)
 	c.release() // descendants waiting on this call run even when it changed nothing
+}
+
+// runsLocked reports whether a call of spec's instance match is in flight:
+// another call of a NoSupersede callback.
+func (c *Client) runsLocked(spec *runtime.Spec, match map[string]string) bool {
+	for _, f := range c.flights {
+		if f.spec == spec && runtime.InstanceKey(f.match) == runtime.InstanceKey(match) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Client) showError(e CallbackError) {
@@ -663,6 +694,9 @@ func settledValues(spec *runtime.Spec) []protocol.PropValue {
 	}
 	if q := spec.Queued; q != nil {
 		out = append(out, queueText(*q, protocol.Message{}))
+	}
+	if q := spec.QueuePlace; q != nil {
+		out = append(out, queuePlace(*q, protocol.Message{}))
 	}
 	return out
 }

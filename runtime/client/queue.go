@@ -23,6 +23,17 @@ func queueText(prop runtime.PropID, m protocol.Message) protocol.PropValue {
 	return protocol.PropValue{ID: prop.ID, Prop: prop.Prop, Value: raw}
 }
 
+// queuePlace is the value of a QueuePlace prop for a job message: the
+// place while queued, the zero Place otherwise.
+func queuePlace(prop runtime.PropID, m protocol.Message) protocol.PropValue {
+	var place runtime.Place
+	if m.State == protocol.JobQueued && m.Position > 0 {
+		place = runtime.Place{Position: m.Position, ETA: time.Duration(m.ETAMillis) * time.Millisecond}
+	}
+	raw, _ := json.Marshal(place)
+	return protocol.PropValue{ID: prop.ID, Prop: prop.Prop, Value: raw}
+}
+
 func ordinal(n int) string {
 	suffix := "th"
 	switch {

@@ -11,13 +11,17 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/longcall/longcall/runtime"
 )
 
-// Run, on the server, reads the command line over the options and serves
+// Run, on the server, runs the call of an Isolated callback when this
+// process is its child (runtime.RunChild), or else reads the command line over the options and serves
 // the app until SIGINT or SIGTERM, then drains. It prints where it serves
 // on stdout ("longcall dashboard: http://127.0.0.1:8000"), and exits 2 on a
 // bad command line, 1 when the server fails.
 func Run(opts ...Option) {
+	runtime.RunChild() // a child process of an Isolated callback runs its call and exits here
 	c := Configure(opts...)
 	if err := c.ParseFlags(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -155,6 +155,7 @@ const (
 	CodeInternal        = "internal"         // a server fault; the server keeps serving
 	CodeWorkerLost      = "worker_lost"      // the worker running the job stopped, and the job may not run again
 	CodeTooLarge        = "too_large"        // the result is larger than the server sends, or than the page's unread results may hold
+	CodeCrashed         = "crashed"          // the process running an Isolated callback ended without a result
 )
 
 // JoinIDs renders prop ids as Dash does for callback identities:

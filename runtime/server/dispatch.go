@@ -52,7 +52,15 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		s.endUnrun(sess, m.Req, cb.ID(), perr)
 		return
 	}
-	if perr := sess.load.admitJob(cb.ID(), key); perr != nil {
+	if cb.Spec().Concurrent > 0 {
+		key = concurrentKey(sess, cb)
+	}
+	// A NoSupersede callback's jobs all count: none supersedes another.
+	if perr := sess.load.admitJob(cb.ID(), managerKey(cb, key)); perr != nil {
+		s.refuse(sess, m.Req, cb.ID(), refusedSessionJobs, perr)
+		return
+	}
+	if perr := sess.load.admitConcurrent(cb, key); perr != nil {
 		s.refuse(sess, m.Req, cb.ID(), refusedSessionJobs, perr)
 		return
 	}
@@ -99,11 +107,11 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, idem,
 		Session:  sess.token,
 		// MATCH instances run side by side instead of superseding each
 		// other: see supersedeKey.
-		Key:         key,
+		Key:         managerKey(cb, key),
 		Idempotency: idem,
 		CacheKey:    cb.CacheKey(req),
 		// Only a callback that shows its place hears it change.
-		Queued:  cb.Spec().Queued != nil,
+		Queued:  cb.Spec().ShowsQueue(),
 		Request: req,
 	}
 	if c := cb.Spec().Cache; c != nil {

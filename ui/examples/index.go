@@ -27,6 +27,7 @@ var All = []Example{
 	{"/examples/model", "The callback model", "Beyond the seed: State, several outputs, no update, triggered id, chained callbacks, set_props, an error handler.", modelDash, func() app.Composer { return &modelPage{} }},
 	{"/examples/queue", "Queue and cache", "Beyond the seed: a waiting job shows its place in the queue; CacheBy shares results across sessions.", queueDash, func() app.Composer { return &queuePage{} }},
 	{"/examples/patterns", "Added layout and pattern-matching ids", "Beyond the seed: rows added by a callback; ALL and MATCH; MATCH jobs side by side.", patternsDash, func() app.Composer { return &patternsPage{} }},
+	{"/examples/beyond", "Beyond Dash", "Retries, live logs, the queue's place as a value, a clientside filter, a job in a child process, jobs that do not supersede or outlive their page.", beyondDash, func() app.Composer { return &beyondPage{} }},
 	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", errorsDash, func() app.Composer { return &errorsPage{} }},
 }
 

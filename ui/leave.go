@@ -1,0 +1,24 @@
+package ui
+
+import (
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+var leaveOnce sync.Once
+
+// listenForLeave makes the page's leaving (closed, navigated away from,
+// reloaded: the browser's pagehide) cancel the jobs of CancelOnLeave
+// callbacks. The handler runs inside the event, so the cancels are on the
+// socket before the page goes.
+func listenForLeave() {
+	leaveOnce.Do(func() {
+		app.Window().Call("addEventListener", "pagehide", app.FuncOf(func(app.Value, []app.Value) any {
+			if p := active.Load(); p != nil {
+				p.client.Leave()
+			}
+			return nil
+		}))
+	})
+}
