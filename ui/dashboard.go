@@ -2,11 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/client"
+	"github.com/longcall/longcall/runtime/protocol"
 )
 
 // DashboardCompo is the root of a dashboard's page. Build it with Dashboard.
@@ -18,6 +20,7 @@ type DashboardCompo struct {
 	page            *page
 	unwatch         func()
 	updateAvailable bool
+	errors          []client.CallbackError // every error of this page load, each once, oldest first
 }
 
 // Dashboard renders layout as the page of dash: its bound components share
@@ -43,11 +46,27 @@ func (d *DashboardCompo) OnMount(ctx app.Context) {
 		return // rendered on the server: no store, no socket
 	}
 	d.updateAvailable = ctx.AppUpdateAvailable()
-	d.unwatch = d.page.store.Watch(client.ErrorProp.ID, func() { ctx.Dispatch(nil) })
+	d.unwatch = d.page.store.Watch(client.ErrorProp.ID, func() { ctx.Dispatch(d.collectError) })
 	listenForLeave()
 	if !d.page.restored {
 		d.page.client.Start()
 	}
+}
+
+// collectError keeps the error the store shows now, unless it was seen
+// already this page load: the store holds only the latest, and a page that
+// shows only the latest hides the others.
+func (d *DashboardCompo) collectError(app.Context) {
+	var e client.CallbackError
+	if !d.page.store.Decode(client.ErrorProp, &e) || e.Message == "" {
+		return
+	}
+	for _, seen := range d.errors {
+		if seen == e {
+			return
+		}
+	}
+	d.errors = append(d.errors, e)
 }
 
 // OnAppUpdate hears that go-app's service worker fetched a new version.
@@ -66,15 +85,14 @@ func (d *DashboardCompo) OnDismount() {
 	}
 }
 
-// Render shows the status line, the last callback error if any, and the layout.
+// Render shows the status line, the callback errors of this page load, and
+// the layout.
 func (d *DashboardCompo) Render() app.UI {
 	var status string
 	var queued int
-	var cbErr client.CallbackError
 	if d.page != nil {
 		d.page.store.Decode(client.StatusProp, &status)
 		d.page.store.Decode(client.QueuedProp, &queued)
-		d.page.store.Decode(client.ErrorProp, &cbErr)
 	}
 	return app.Div().Class("longcall-dashboard").Body(
 		app.If(d.updateAvailable, func() app.UI {
@@ -85,10 +103,9 @@ func (d *DashboardCompo) Render() app.UI {
 		}),
 		app.Div().ID("longcall-status").Class("longcall-status", "longcall-status-"+status).
 			DataSet("status", status).DataSet("queued", queued).Text(statusText(status, queued)),
-		app.If(cbErr.Message != "", func() app.UI {
+		app.If(len(d.errors) > 0, func() app.UI {
 			return app.Div().ID("longcall-error").Class("longcall-error").Attr("role", "alert").Body(
-				app.Strong().Text("Callback "+cbErr.Callback+" failed: "),
-				app.Span().Text(cbErr.Message),
+				app.Range(d.errors).Slice(func(i int) app.UI { return errorItem(d.errors[i]) }),
 			)
 		}),
 		d.Layout,
@@ -112,4 +129,25 @@ func statusText(status string, queued int) string {
 		text += fmt.Sprintf(" %d calls queued: they are sent when the connection returns.", queued)
 	}
 	return text
+}
+
+// errorItem is one callback error: its callback, then what went wrong,
+// without the callback's id a second time (the server's message starts
+// with it, for its log).
+func errorItem(e client.CallbackError) app.UI {
+	message := e.Message
+	for _, verb := range []string{" failed: ", " panicked: "} {
+		message = strings.TrimPrefix(message, "callback "+e.Callback+verb)
+	}
+	return app.Div().Class("longcall-error-item").DataSet("callback", e.Callback).DataSet("code", e.Code).Body(
+		app.Strong().Text("Callback "+e.Callback+verbOf(e)),
+		app.Span().Text(message),
+	)
+}
+
+func verbOf(e client.CallbackError) string {
+	if e.Code == protocol.CodePanic {
+		return " panicked: "
+	}
+	return " failed: "
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -322,6 +323,12 @@ func errorsShowInThePage(t *testing.T, tab tabber) {
 
 	click(t, ctx, "#panic_button")
 	waitJS(t, ctx, errorText+`.includes('errors:panic_output.children') && `+errorText+`.includes('panicked')`)
+	// Both errors show, each once, each naming its callback once.
+	items := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#longcall-error .longcall-error-item')].map(e => e.textContent)`)
+	if len(items) != 2 || !strings.HasPrefix(items[0], "Callback errors:fail_output.children failed: the data source refused attempt 1") ||
+		strings.Count(items[0], "fail_output") != 1 || strings.Count(items[1], "panic_output") != 1 {
+		t.Fatalf("the page shows the errors %q", items)
+	}
 
 	// The server survived both and keeps serving.
 	click(t, ctx, "#healthy_button")
