@@ -262,7 +262,7 @@ func TestGraphExample(t *testing.T) { onEachDeployment(t, graphExample) }
 
 func graphExample(t *testing.T, tab tabber) {
 	ctx := tab(t, "/examples/graph")
-	const barLength = `document.querySelector('#progress_bar_graph .longcall-graph-plot').data[0].x[0]`
+	const barLength = `document.querySelector('#progress_bar_graph .longcall-graph-plot').data?.[0]?.x?.[0]`
 	// The initial call runs first; wait for it to end.
 	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 0 times")+` && !document.querySelector('#button_id').disabled`)
 	waitJS(t, ctx, barLength+` === 0`)
