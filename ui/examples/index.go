@@ -27,6 +27,7 @@ var All = []Example{
 	{"/examples/model", "The callback model", "Beyond the seed: State, several outputs, no update, triggered id, chained callbacks, set_props, an error handler.", modelDash, func() app.Composer { return &modelPage{} }},
 	{"/examples/queue", "Queue and cache", "Beyond the seed: a waiting job shows its place in the queue; CacheBy shares results across sessions.", queueDash, func() app.Composer { return &queuePage{} }},
 	{"/examples/patterns", "Added layout and pattern-matching ids", "Beyond the seed: rows added by a callback; ALL and MATCH; MATCH jobs side by side.", patternsDash, func() app.Composer { return &patternsPage{} }},
+	{ComponentsPath, "Components", "Beyond the seed: the component kit, each as an input and an output; a spinner over a slow job; pages by URL.", componentsDash, func() app.Composer { return &componentsPage{} }},
 	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", errorsDash, func() app.Composer { return &errorsPage{} }},
 }
 
@@ -47,6 +48,8 @@ func Routes() {
 	for _, e := range All {
 		app.Route(e.Path, e.page)
 	}
+	// The components page serves its sub-paths too: its pages by URL.
+	app.RouteWithRegexp("^"+ComponentsPath+"/.*$", func() app.Composer { return &componentsPage{} })
 }
 
 type indexPage struct{ app.Compo }
@@ -54,12 +57,12 @@ type indexPage struct{ app.Compo }
 func (p *indexPage) Render() app.UI {
 	return app.Main().Class("longcall-page").Body(
 		app.H1().Text("longcall"),
-		app.P().Text("Background callbacks for Go dashboards: the five examples of Dash's background-callback guide."),
-		app.Ol().Body(app.Range(All).Slice(func(i int) app.UI {
+		app.P().Class("lc-lead").Text("Background callbacks for Go dashboards: the five examples of Dash's background-callback guide, and pages beyond it."),
+		app.Ol().Class("lc-index").Body(app.Range(All).Slice(func(i int) app.UI {
 			e := All[i]
 			return app.Li().Body(
 				app.A().Href(e.Path).Text(e.Title),
-				app.Span().Text(" — "+e.About),
+				app.Span().Text(e.About),
 			)
 		})),
 	)
