@@ -32,7 +32,7 @@ func (s *Server) call(sess *session, m protocol.Message) {
 		return
 	}
 	s.metrics.callReceived(sess, m.Req, cb.ID(), cb.Spec().Background)
-	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs}
+	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs, Session: sess.name}
 	if !cb.Spec().Background {
 		if perr := sess.load.admitCall(cb.ID()); perr != nil {
 			s.refuse(sess, m.Req, cb.ID(), refusedSessionCalls, perr)

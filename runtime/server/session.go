@@ -15,6 +15,7 @@ import (
 // until the grace period ends.
 type session struct {
 	token  string
+	name   string       // sessionName(token): what its calls and files are filed under
 	outbox *jobs.Outbox // job events, coalesced, held until written
 	load   *load        // its jobs and calls, within the server's limits
 	clocks clocks       // its calls' timings, for the metrics
@@ -41,6 +42,7 @@ type jobRef struct {
 func newSession(token string, lim limits) *session {
 	return &session{
 		token:    token,
+		name:     sessionName(token),
 		outbox:   jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
 		load:     newLoad(lim),
 		jobs:     map[jobs.ID]jobRef{},
