@@ -12,7 +12,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/server"
 	"github.com/longcall/longcall/ui/examples"
 )
 
@@ -198,6 +202,11 @@ func startWorker(opt jobs.RedisOptions) (*jobs.Worker, error) {
 // /healthz on -addr (200 while Redis answers), until ctx ends; then running
 // jobs get cfg.grace to finish before they are handed back to the queue.
 func runWorker(ctx context.Context, cfg config, log *slog.Logger, ready func(*serving)) error {
+	files, err := fileStore(cfg.redis)
+	if err != nil {
+		return err
+	}
+	runtime.UseFiles(files) // the uploads pages sent to web processes
 	var ws []*jobs.Worker
 	for name, opt := range cfg.redis.queues(cfg, log) {
 		w, err := startWorker(opt)
@@ -230,6 +239,19 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger, ready func(*se
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
 	defer cancel()
 	return errors.Join(shutdownWorkers(shutdownCtx, ws), hs.Shutdown(context.Background()))
+}
+
+// fileStore keeps uploads and downloads: in this process's memory, or with
+// -redis in Redis under the queue's prefix, where workers read them too.
+func fileStore(c redisConfig) (server.FileStore, error) {
+	if c.url == "" {
+		return server.NewMemoryFiles(server.FilesOptions{}), nil
+	}
+	opt, err := redis.ParseURL(c.url)
+	if err != nil {
+		return nil, fmt.Errorf("-redis %s: %w", c.url, err)
+	}
+	return server.NewRedisFiles(redis.NewClient(opt), c.queue, server.FilesOptions{}), nil
 }
 
 // shutdownWorkers shuts the workers down at once, not one after the other:

@@ -55,6 +55,11 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 	if err != nil {
 		return err
 	}
+	uploads, err := fileStore(cfg.redis) // uploads and downloads: redis.go
+	if err != nil {
+		stopJobs(context.Background())
+		return err
+	}
 	metrics := newRegistry()
 	serverCfg := server.Config{
 		Managers:     managers,
@@ -62,6 +67,7 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 		SessionGrace: cfg.sessionGrace,
 		Secret:       []byte(cfg.secret),
 		Metrics:      metrics,
+		Files:        uploads,
 	}
 	cfg.ops.apply(&serverCfg)
 	callbacks := server.New(serverCfg)
@@ -72,6 +78,8 @@ func run(ctx context.Context, cfg config, ready func(*serving)) error {
 
 	mux := http.NewServeMux()
 	mux.Handle(protocol.Path, callbacks)
+	mux.Handle(protocol.UploadPath, callbacks.Files())
+	mux.Handle(protocol.FilesPath, callbacks.Files())
 	mux.Handle("/", pages(assets))
 	operate(mux, callbacks, metrics)
 
