@@ -126,3 +126,23 @@ func BenchmarkViewSort10000(b *testing.B) {
 		View(rs, nil, "{n} > 100", []Sort{{"n", "desc"}})
 	}
 }
+
+func TestWindowRendersTheRowsInViewAndTheOverscan(t *testing.T) {
+	for _, c := range []struct {
+		top, height float64
+		n           int
+		first, last int
+	}{
+		{0, 320, 10000, 0, 16},            // 10 in view, 1 partial, 5 after
+		{3200, 320, 10000, 95, 116},       // row 100 at the top
+		{319680, 320, 10000, 9985, 10000}, // the end
+		{0, 320, 3, 0, 3},
+		{0, 320, 0, 0, 0},
+		{999999, 320, 10, 10, 10}, // scrolled past a table that shrank
+	} {
+		first, last := Window(c.top, c.height, 32, c.n, 5)
+		if first != c.first || last != c.last {
+			t.Errorf("Window(%v, %v, n=%d) = [%d, %d), want [%d, %d)", c.top, c.height, c.n, first, last, c.first, c.last)
+		}
+	}
+}
