@@ -14,7 +14,8 @@ const PlotlyScript = "/web/node_modules/plotly.js-dist-min/plotly.min.js"
 
 var graphKind = Register(Kind{
 	Name:    "Graph",
-	Outputs: []string{"figure"},
+	Outputs: []string{"figure", "config"},
+	Inputs:  graphInputs,
 	Render: func(b *Bound) app.UI {
 		return Decorate(b, app.Div(), "longcall-graph").Body(app.Div().Class("longcall-graph-plot"))
 	},
@@ -61,17 +62,23 @@ func withPlotly(ctx app.Context, draw func(app.Context)) {
 	script.Call("addEventListener", "load", loaded, map[string]any{"once": true})
 }
 
-// plot hands the figure to Plotly.react, which diffs against what is drawn.
+// plot hands the figure to Plotly.react, which diffs against what is drawn,
+// with the config prop; then listens for the events that write the input
+// props. A figure that draws nothing hides the plot, so that an idle chart
+// leaves no blank strip.
 func plot(ctx app.Context, b *Bound) {
 	raw := b.Raw("figure")
 	plotlyJS := app.Window().Get("Plotly")
 	target := ctx.JSSrc().Get("firstElementChild")
-	if len(raw) == 0 || !plotlyJS.Truthy() || !target.Truthy() {
+	if !plotlyJS.Truthy() || !target.Truthy() {
 		return
 	}
-	fig := app.Window().Get("JSON").Call("parse", string(raw))
-	if !fig.Truthy() {
-		fig = app.Window().Get("JSON").Call("parse", `{"data":[],"layout":{}}`)
+	if figureIsEmpty(raw) {
+		target.Get("style").Set("display", "none")
+		return
 	}
-	plotlyJS.Call("react", target, fig.Get("data"), fig.Get("layout"), map[string]any{"displayModeBar": false})
+	target.Get("style").Set("display", "")
+	fig := app.Window().Get("JSON").Call("parse", string(raw))
+	plotlyJS.Call("react", target, fig.Get("data"), fig.Get("layout"), graphConfig(b))
+	listenGraph(b, target)
 }
