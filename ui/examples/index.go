@@ -28,6 +28,7 @@ var All = []Example{
 	{"/examples/queue", "Queue and cache", "Beyond the seed: a waiting job shows its place in the queue; CacheBy shares results across sessions.", queueDash, func() app.Composer { return &queuePage{} }},
 	{"/examples/patterns", "Added layout and pattern-matching ids", "Beyond the seed: rows added by a callback; ALL and MATCH; MATCH jobs side by side.", patternsDash, func() app.Composer { return &patternsPage{} }},
 	{ComponentsPath, "Components", "Beyond the seed: the component kit, each as an input and an output; a spinner over a slow job; pages by URL.", componentsDash, func() app.Composer { return &componentsPage{} }},
+	{"/examples/report", "Report builder", "Beyond the seed: a data set, its parameters or an uploaded CSV; a job with progress and a live preview (table and chart), cancel, and the report to download.", reportDash, func() app.Composer { return &reportPage{} }},
 	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", errorsDash, func() app.Composer { return &errorsPage{} }},
 }
 
