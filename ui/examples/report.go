@@ -1,8 +1,6 @@
 package examples
 
 import (
-	"slices"
-
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/longcall/longcall/runtime"
@@ -66,40 +64,6 @@ var (
 	)
 )
 
-// choice is a <select> bound by the generic binding, in a few lines of user
-// code: its options and multiple are outputs, its value (a string, or a list
-// when multiple) an input written by the change event.
-var choice = ui.Register(ui.Kind{
-	Name:    "ReportChoice",
-	Outputs: []string{"options", "multiple"},
-	Inputs:  []string{"value"},
-	Render: func(b *ui.Bound) app.UI {
-		var options, chosen []string
-		b.Decode("options", &options)
-		multiple := b.Bool("multiple")
-		if !b.Decode("value", &chosen) {
-			chosen = []string{b.String("value")}
-		}
-		items := make([]app.UI, len(options))
-		for i, o := range options {
-			items[i] = app.Option().Value(o).Text(o).Selected(slices.Contains(chosen, o))
-		}
-		return ui.Decorate(b, app.Select(), "lc-select").Multiple(multiple).Body(items...).
-			OnChange(func(ctx app.Context, e app.Event) {
-				if !multiple {
-					b.Set("value", ctx.JSSrc().Get("value").String())
-					return
-				}
-				picked := []string{}
-				opts := ctx.JSSrc().Get("selectedOptions")
-				for i := range opts.Length() {
-					picked = append(picked, opts.Index(i).Get("value").String())
-				}
-				b.Set("value", picked)
-			})
-	},
-})
-
 type reportPage struct{ app.Compo }
 
 func (p *reportPage) Render() app.UI {
@@ -107,11 +71,15 @@ func (p *reportPage) Render() app.UI {
 		app.Section().Class("lc-card").Body(
 			app.H2().Text("Data"),
 			app.Label().Text("Data set"),
-			choice.Bind("report_dataset").With("options", []string{"cities", "sensors", "upload"}).With("value", "cities"),
+			ui.Dropdown("report_dataset",
+				ui.Option{Label: "European cities", Value: "cities"},
+				ui.Option{Label: "Sensor readings (generated)", Value: "sensors"},
+				ui.Option{Label: "The uploaded CSV", Value: "upload"},
+			).Value("cities"),
 			app.Label().Text("Readings to generate"),
-			ui.Input("report_rows").Type("range").Range(1000, 10000, 1000).Number(10000),
+			ui.Slider("report_rows", 1000, 10000, 1000, 10000).Marks(map[float64]string{1000: "1,000", 5000: "5,000", 10000: "10,000"}),
 			app.Label().Text("Report"),
-			choice.Bind("report_options").With("options", []string{"sort", "chart", "summary"}).With("multiple", true).With("value", []string{"chart"}),
+			ui.Checklist("report_options", ui.Options("sort", "chart", "summary")...).Value("chart").Inline(true),
 			app.Label().Text("CSV file (first row: the column names)"),
 			ui.Upload("report_csv").Accept(".csv,text/csv"),
 		),
