@@ -13,6 +13,7 @@ require (
 	github.com/prometheus/client_golang v1.23.2
 	github.com/redis/go-redis/v9 v9.14.1
 	golang.org/x/time v0.14.0
+	github.com/yuin/goldmark v1.8.7
 )
 
 require (

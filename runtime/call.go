@@ -16,6 +16,7 @@ var ErrNotBackground = errors.New("longcall: progress needs a Background() callb
 type Call struct {
 	ctx       context.Context
 	callback  string
+	session   string // Request.Session: whose files the handler may open
 	spec      *Spec
 	values    map[PropID]json.RawMessage
 	matched   map[PropID][]PropID // pattern dependency → the concrete props it matched
@@ -31,6 +32,7 @@ func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call
 	c := &Call{
 		ctx:       ctx,
 		callback:  cb.spec.ID,
+		session:   req.Session,
 		spec:      &cb.spec,
 		values:    make(map[PropID]json.RawMessage, len(req.Inputs)+len(req.States)),
 		triggered: req.Triggered,

@@ -75,6 +75,10 @@ type Request struct {
 	// Outputs are the concrete props that pattern outputs resolved to in
 	// the browser.
 	Outputs []PropID
+	// Session names the session that made the call, set by the server, not
+	// the page: an opaque name derived from its token, never the token. It
+	// owns the files the handler opens and saves (Call.OpenUpload).
+	Session string `json:",omitempty"`
 }
 
 // Reporter receives what a background handler reports while it runs.

@@ -14,8 +14,9 @@ import (
 // DashboardCompo is the root of a dashboard's page. Build it with Dashboard.
 type DashboardCompo struct {
 	app.Compo
-	Dash   *runtime.Dashboard
-	Layout app.UI
+	Dash       *runtime.Dashboard
+	Layout     app.UI
+	Validation []app.UI
 
 	page            *page
 	unwatch         func()
@@ -28,6 +29,14 @@ type DashboardCompo struct {
 // and the connection's state show above the layout.
 func Dashboard(dash *runtime.Dashboard, layout app.UI) *DashboardCompo {
 	return &DashboardCompo{Dash: dash, Layout: layout}
+}
+
+// ValidationLayout declares components that callbacks add to the page later
+// (as ui.Node children), so that the start-up checks (Validate) know their
+// ids and props, as Dash's validation_layout. It is never shown.
+func (d *DashboardCompo) ValidationLayout(children ...app.UI) *DashboardCompo {
+	d.Validation = children
+	return d
 }
 
 // OnInit runs before the layout mounts, so its components find the store.
@@ -109,6 +118,7 @@ func (d *DashboardCompo) Render() app.UI {
 			)
 		}),
 		d.Layout,
+		app.If(validating(), func() app.UI { return app.Div().Hidden(true).Body(d.Validation...) }),
 	)
 }
 

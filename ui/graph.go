@@ -12,25 +12,32 @@ import (
 // download, parse and run it before their first render.
 const PlotlyScript = "/web/node_modules/plotly.js-dist-min/plotly.min.js"
 
+var graphKind = Register(Kind{
+	Name:    "Graph",
+	Outputs: []string{"figure", "config"},
+	Inputs:  graphInputs,
+	Render: func(b *Bound) app.UI {
+		return Decorate(b, app.Div(), "longcall-graph").Body(app.Div().Class("longcall-graph-plot"))
+	},
+	Mount: func(ctx app.Context, b *Bound) {
+		withPlotly(ctx, func(ctx app.Context) { plot(ctx, b) })
+	},
+	Changed: plot,
+})
+
 // GraphElem is a bound Plotly chart, as Dash's dcc.Graph: an outer div that
-// carries the id and style, and an inner div that plotly.js draws into.
-// Props: figure (plotly JSON), style.
-type GraphElem struct{ element }
+// carries the id, className and style, and an inner div that plotly.js draws
+// into. Props: figure (plotly JSON), className, style.
+type GraphElem struct{ elem[GraphElem] }
 
 // Graph returns a bound chart.
-func Graph(id string) *GraphElem { return &GraphElem{element{ID: id}} }
+func Graph(id string) *GraphElem {
+	g := new(GraphElem)
+	return g.init(g, graphKind, id, nil)
+}
 
 // Figure declares the initial figure.
-func (g *GraphElem) Figure(f plotly.Figure) *GraphElem { g.declare("figure", f); return g }
-
-// Style declares the initial style.
-func (g *GraphElem) Style(s Style) *GraphElem { g.declare("style", s); return g }
-
-// OnMount draws the figure and redraws it whenever the store changes it.
-func (g *GraphElem) OnMount(ctx app.Context) {
-	g.watch(ctx, g.plot)
-	withPlotly(ctx, g.plot)
-}
+func (g *GraphElem) Figure(f plotly.Figure) *GraphElem { return g.With("figure", f) }
 
 // withPlotly runs draw now if plotly.js is loaded, else once it is: it adds
 // the script to the page unless another Graph has already.
@@ -55,24 +62,23 @@ func withPlotly(ctx app.Context, draw func(app.Context)) {
 	script.Call("addEventListener", "load", loaded, map[string]any{"once": true})
 }
 
-// Render implements app.Composer.
-func (g *GraphElem) Render() app.UI {
-	return styled(app.Div().ID(g.ID).Class("longcall-graph"), g.style()).Body(
-		app.Div().Class("longcall-graph-plot"),
-	)
-}
-
-// plot hands the figure to Plotly.react, which diffs against what is drawn.
-func (g *GraphElem) plot(ctx app.Context) {
-	raw := g.raw("figure")
+// plot hands the figure to Plotly.react, which diffs against what is drawn,
+// with the config prop; then listens for the events that write the input
+// props. A figure that draws nothing hides the plot, so that an idle chart
+// leaves no blank strip.
+func plot(ctx app.Context, b *Bound) {
+	raw := b.Raw("figure")
 	plotlyJS := app.Window().Get("Plotly")
 	target := ctx.JSSrc().Get("firstElementChild")
-	if len(raw) == 0 || !plotlyJS.Truthy() || !target.Truthy() {
+	if !plotlyJS.Truthy() || !target.Truthy() {
 		return
 	}
-	fig := app.Window().Get("JSON").Call("parse", string(raw))
-	if !fig.Truthy() {
-		fig = app.Window().Get("JSON").Call("parse", `{"data":[],"layout":{}}`)
+	if figureIsEmpty(raw) {
+		target.Get("style").Set("display", "none")
+		return
 	}
-	plotlyJS.Call("react", target, fig.Get("data"), fig.Get("layout"), map[string]any{"displayModeBar": false})
+	target.Get("style").Set("display", "")
+	fig := app.Window().Get("JSON").Call("parse", string(raw))
+	plotlyJS.Call("react", target, fig.Get("data"), fig.Get("layout"), graphConfig(b))
+	listenGraph(b, target)
 }

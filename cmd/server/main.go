@@ -30,6 +30,7 @@ func demo() []host.Option {
 		host.Manager(examples.QueueManager, 1), // one job at a time: a second waits and shows its place
 		host.Check(examples.Validate),
 		host.Route("/", examples.Index),
+		host.RouteMatch(examples.ComponentsPattern, examples.ComponentsPage), // its pages by URL
 	}
 	for _, e := range examples.All {
 		opts = append(opts, host.Route(e.Path, e.Page))

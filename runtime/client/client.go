@@ -164,6 +164,7 @@ func (c *Client) flightsChanged() {
 	c.mu.Unlock()
 	raw, _ := json.Marshal(queued)
 	c.store.Set(protocol.PropValue{ID: QueuedProp.ID, Prop: QueuedProp.Prop, Value: raw})
+	c.publishLoading()
 	if c.journal != nil {
 		c.journal(c.Flights())
 	}

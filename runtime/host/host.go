@@ -39,7 +39,7 @@ type Option func(*Config)
 func Page(path string, dash *runtime.Dashboard, layout func() app.UI) Option {
 	page := func() app.Composer { return ui.Dashboard(dash, layout()) }
 	return func(c *Config) {
-		c.routes = append(c.routes, route{path, page})
+		c.routes = append(c.routes, route{path: path, page: page})
 		c.checks = append(c.checks, func() error { return ui.Validate(dash, page()) })
 	}
 }
@@ -47,7 +47,13 @@ func Page(path string, dash *runtime.Dashboard, layout func() app.UI) Option {
 // Route serves a go-app component of the app's own on path: a page without
 // callbacks, or one that wraps ui.Dashboard in a frame.
 func Route(path string, page func() app.Composer) Option {
-	return func(c *Config) { c.routes = append(c.routes, route{path, page}) }
+	return func(c *Config) { c.routes = append(c.routes, route{path: path, page: page}) }
+}
+
+// RouteMatch serves page on every path the regular expression matches: a
+// page whose sub-paths are its own (ui.Location, ui.Link).
+func RouteMatch(pattern string, page func() app.Composer) Option {
+	return func(c *Config) { c.routes = append(c.routes, route{pattern, page, true}) }
 }
 
 // Check adds a start-up check: the server refuses to start when it fails.
@@ -75,8 +81,9 @@ func Title(title string) Option {
 
 // route is a page of the app.
 type route struct {
-	path string
-	page func() app.Composer
+	path   string
+	page   func() app.Composer
+	regexp bool // path is a regular expression
 }
 
 // Configure returns the defaults with opts applied: what Run starts from
@@ -92,6 +99,10 @@ func Configure(opts ...Option) Config {
 // register registers the app's pages with go-app.
 func (c *Config) registerRoutes() {
 	for _, r := range c.routes {
+		if r.regexp {
+			app.RouteWithRegexp(r.path, r.page)
+			continue
+		}
 		app.Route(r.path, r.page)
 	}
 }

@@ -14,8 +14,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/jobs/redisjobs"
+	"github.com/longcall/longcall/runtime"
+	"github.com/longcall/longcall/runtime/server"
 )
 
 func (r *Redis) register(fs *flag.FlagSet) {
@@ -203,6 +207,11 @@ func startWorker(opt redisjobs.Options) (*redisjobs.Worker, error) {
 // /healthz on -addr (200 while Redis answers), until ctx ends; then running
 // jobs get cfg.ShutdownGrace to finish before they are handed back to the queue.
 func runWorker(ctx context.Context, cfg Config, log *slog.Logger, ready func(*Serving)) error {
+	files, err := fileStore(cfg.Redis)
+	if err != nil {
+		return err
+	}
+	runtime.UseFiles(files) // the uploads pages sent to web processes
 	var ws []*redisjobs.Worker
 	for name, opt := range cfg.queues(log) {
 		w, err := startWorker(opt)
@@ -235,6 +244,19 @@ func runWorker(ctx context.Context, cfg Config, log *slog.Logger, ready func(*Se
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	return errors.Join(shutdownWorkers(shutdownCtx, ws), hs.Shutdown(context.Background()))
+}
+
+// fileStore keeps uploads and downloads: in this process's memory, or with
+// -redis in Redis under the queue's prefix, where workers read them too.
+func fileStore(r Redis) (server.FileStore, error) {
+	if r.URL == "" {
+		return server.NewMemoryFiles(server.FilesOptions{}), nil
+	}
+	opt, err := redis.ParseURL(r.URL)
+	if err != nil {
+		return nil, fmt.Errorf("-redis %s: %w", r.URL, err)
+	}
+	return server.NewRedisFiles(redis.NewClient(opt), r.Queue, server.FilesOptions{}), nil
 }
 
 // shutdownWorkers shuts the workers down at once, not one after the other:

@@ -52,8 +52,14 @@ func Serve(ctx context.Context, c Config, ready func(*Serving)) error {
 	if err != nil {
 		return err
 	}
+	files, err := fileStore(c.Redis) // uploads and downloads: redis.go
+	if err != nil {
+		stopJobs(context.Background())
+		return err
+	}
 	metrics := newRegistry()
 	serverCfg := server.Config{
+		Files:        files,
 		Managers:     managers,
 		Logger:       log,
 		SessionGrace: c.SessionGrace,
@@ -66,6 +72,8 @@ func Serve(ctx context.Context, c Config, ready func(*Serving)) error {
 
 	mux := http.NewServeMux()
 	mux.Handle(protocol.Path, callbacks)
+	mux.Handle(protocol.UploadPath, callbacks.Files())
+	mux.Handle(protocol.FilesPath, callbacks.Files())
 	mux.Handle("/", pages(c, assets))
 	operate(mux, callbacks, metrics)
 

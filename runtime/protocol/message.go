@@ -26,6 +26,17 @@ const CloseTooSlow = 4002
 // Path is where the server mounts the websocket endpoint.
 const Path = "/_longcall/ws"
 
+// UploadPath is where a page POSTs a file, its bytes as the body (see
+// docs/PROTOCOL.md); FilesPath + id is where it GETs a file saved for it.
+const (
+	UploadPath = "/_longcall/upload"
+	FilesPath  = "/_longcall/files/"
+)
+
+// SessionHeader carries the session token on the HTTP requests of uploads and
+// downloads, which the websocket's session owns.
+const SessionHeader = "X-Longcall-Session"
+
 // Type names a message's kind.
 type Type string
 

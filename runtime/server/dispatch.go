@@ -36,7 +36,7 @@ func (s *Server) call(sess *session, m protocol.Message) {
 	if !resent && s.refuseAddrCall(sess, m.Req, cb.ID()) {
 		return
 	}
-	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs}
+	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs, Session: sess.name}
 	if !cb.Spec().Background {
 		if perr := sess.load.admitCall(cb.ID()); perr != nil {
 			s.refuse(sess, m.Req, cb.ID(), refusedSessionCalls, perr)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime"
 )
 
 // Config configures a Server. The zero value serves, with an in-process
@@ -122,6 +123,10 @@ type Config struct {
 	// Metrics, when set, registers the server's Prometheus metrics
 	// (docs/OPERATIONS.md). New panics if they are registered already.
 	Metrics prometheus.Registerer
+	// Files keeps uploads and downloads (the Files handler), and becomes
+	// the process's runtime.UseFiles, which handlers open them from. Nil:
+	// no uploads. With Redis workers, a RedisFiles they use too.
+	Files FileStore
 }
 
 // Server serves the websocket endpoint (protocol.Path).
@@ -164,6 +169,9 @@ func New(cfg Config) *Server {
 	cfg.HTTPIdleTimeout = orDefault(cfg.HTTPIdleTimeout, defaultHTTPIdleTimeout)
 	if cfg.ReadLimit <= 0 {
 		cfg.ReadLimit = defaultReadLimit
+	}
+	if cfg.Files != nil {
+		runtime.UseFiles(cfg.Files)
 	}
 	origins, err := newOrigins(cfg.AllowedOrigins)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 type session struct {
 	token  string
 	peer   string       // the client address that opened it, for the per-address bounds
+	name   string       // sessionName(token): what its calls and files are filed under
 	outbox *jobs.Outbox // job events, coalesced, held until written
 	load   *load        // its jobs and calls, within the server's limits
 	clocks clocks       // its calls' timings, for the metrics
@@ -49,6 +50,7 @@ func newSession(token string, lim limits, heldTotal *atomic.Int64) *session {
 	return &session{
 		heldTotal: heldTotal,
 		token:     token,
+		name:      sessionName(token),
 		outbox:    jobs.NewOutbox(jobs.OutboxLimit(lim.outboxLimit())),
 		load:      newLoad(lim),
 		jobs:      map[jobs.ID]jobRef{},

@@ -53,7 +53,7 @@ func serve(t testing.TB, cfg server.Config) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: ts.Server}
+	hs := &http.Server{Handler: withFiles(ts.Server)}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
 	ts.addr = ln.Addr().String()

@@ -28,6 +28,8 @@ var All = []Example{
 	{"/examples/queue", "Queue and cache", "Beyond the seed: a waiting job shows its place in the queue; CacheBy shares results across sessions.", queueDash, func() app.Composer { return &queuePage{} }},
 	{"/examples/patterns", "Added layout and pattern-matching ids", "Beyond the seed: rows added by a callback; ALL and MATCH; MATCH jobs side by side.", patternsDash, func() app.Composer { return &patternsPage{} }},
 	{"/examples/beyond", "Beyond Dash", "Retries, live logs, the queue's place as a value, a clientside filter, a job in a child process, jobs that do not supersede or outlive their page.", beyondDash, func() app.Composer { return &beyondPage{} }},
+	{ComponentsPath, "Components", "Beyond the seed: the component kit, each as an input and an output; a spinner over a slow job; pages by URL.", componentsDash, func() app.Composer { return &componentsPage{} }},
+	{"/examples/report", "Report builder", "Beyond the seed: a data set, its parameters or an uploaded CSV; a job with progress and a live preview (table and chart), cancel, and the report to download.", reportDash, func() app.Composer { return &reportPage{} }},
 	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", errorsDash, func() app.Composer { return &errorsPage{} }},
 }
 
@@ -48,7 +50,15 @@ func Routes() {
 	for _, e := range All {
 		app.Route(e.Path, e.Page)
 	}
+	// The components page serves its sub-paths too: its pages by URL.
+	app.RouteWithRegexp(ComponentsPattern, ComponentsPage)
 }
+
+// ComponentsPattern matches the components page's sub-paths: its pages by URL.
+const ComponentsPattern = "^" + ComponentsPath + "/.*$"
+
+// ComponentsPage is the components page, on its path and its sub-paths.
+func ComponentsPage() app.Composer { return &componentsPage{} }
 
 // Index is the page that links every example.
 func Index() app.Composer { return &indexPage{} }
@@ -58,12 +68,12 @@ type indexPage struct{ app.Compo }
 func (p *indexPage) Render() app.UI {
 	return app.Main().Class("longcall-page").Body(
 		app.H1().Text("longcall"),
-		app.P().Text("Background callbacks for Go dashboards: the five examples of Dash's background-callback guide."),
-		app.Ol().Body(app.Range(All).Slice(func(i int) app.UI {
+		app.P().Class("lc-lead").Text("Background callbacks for Go dashboards: the five examples of Dash's background-callback guide, and pages beyond it."),
+		app.Ol().Class("lc-index").Body(app.Range(All).Slice(func(i int) app.UI {
 			e := All[i]
 			return app.Li().Body(
 				app.A().Href(e.Path).Text(e.Title),
-				app.Span().Text(" — "+e.About),
+				app.Span().Text(e.About),
 			)
 		})),
 	)

@@ -70,5 +70,5 @@ func (p *patternsPage) Render() app.UI {
 		ui.Button("add_row").Text("Add a row"),
 		ui.P("rows_total"),
 		ui.Div("rows"),
-	)))
+	)).ValidationLayout(rowNodes(1)[0].UI()))
 }

@@ -23,7 +23,7 @@ type simplePage struct{ app.Compo }
 
 func (p *simplePage) Render() app.UI {
 	return frame("Simple background callback", ui.Dashboard(simpleDash, app.Div().Body(
-		app.Div().Body(ui.P("paragraph_id").Text("Button not clicked")),
+		ui.Loading("paragraph_loading", ui.P("paragraph_id").Text("Button not clicked")),
 		ui.Button("button_id").Text("Run Job!"),
 	)))
 }

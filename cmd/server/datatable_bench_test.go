@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// BenchmarkDataTable measures, in Chromium, a DataTable of 10,000 rows (the
+// report builder's generated readings): scrolling it from top to bottom in
+// 100 steps, a frame each, and sorting it by a column. It reports the
+// frames' times (mean and worst, from requestAnimationFrame) and the long
+// tasks (over 50 ms, from a PerformanceObserver) seen meanwhile.
+//
+//	go test ./cmd/server -run '^$' -bench DataTable -benchtime 1x
+func BenchmarkDataTable(b *testing.B) {
+	ctx := benchTab(b, "/examples/report")
+	benchJS[bool](b, ctx, `document.querySelector('#report_dataset .lc-dropdown-control').click() || true`)
+	benchWait(b, ctx, `!!document.querySelector('#report_dataset [data-value="sensors"]')`)
+	benchJS[bool](b, ctx, `document.querySelector('#report_dataset [data-value="sensors"]').click() || true`)
+	benchJS[bool](b, ctx, `document.querySelector('#report_run').click() || true`)
+	benchWait(b, ctx, `document.querySelector('#report_status').textContent.startsWith('Report of 10000 rows')`)
+	benchJS[bool](b, ctx, measureFrames+`; true`)
+	for b.Loop() {
+		scroll := benchJS[map[string]float64](b, ctx, `window.measure(async (frame) => {
+			const box = document.querySelector('#report_table .lc-table-scroll');
+			box.scrollTop = 0;
+			for (let i = 1; i <= 100; i++) {
+				box.scrollTop = box.scrollHeight * i / 100;
+				await frame();
+			}
+			const last = [...document.querySelectorAll('#report_table tbody tr[data-row]')].pop();
+			return {rendered: document.querySelectorAll('#report_table tbody tr[data-row]').length, lastRow: Number(last.dataset.row)};
+		})`)
+		sort := benchJS[map[string]float64](b, ctx, `window.measure(async (frame) => {
+			document.querySelector('#report_table th[data-column="value"]').click();
+			const before = document.querySelector('#report_table tbody tr[data-row]').dataset.row;
+			while (document.querySelector('#report_table tbody tr[data-row]').dataset.row === before) await frame();
+			await frame();
+			return {rendered: document.querySelectorAll('#report_table tbody tr[data-row]').length};
+		})`)
+		b.ReportMetric(scroll["meanFrameMs"], "scroll-mean-frame-ms")
+		b.ReportMetric(scroll["worstFrameMs"], "scroll-worst-frame-ms")
+		b.ReportMetric(scroll["longTasks"], "scroll-long-tasks")
+		b.ReportMetric(scroll["rendered"], "rows-in-dom")
+		b.ReportMetric(sort["totalMs"], "sort-ms")
+		b.ReportMetric(sort["longTasks"], "sort-long-tasks")
+		if scroll["lastRow"] < 9000 {
+			b.Fatalf("scrolled to the bottom, the last row rendered is %v", scroll["lastRow"])
+		}
+	}
+}
+
+// measureFrames defines window.measure(run): run awaits frame() between
+// steps; measure returns run's result with the frames' mean and worst time,
+// the total time and the long tasks seen.
+const measureFrames = `window.measure = async (run) => {
+	const long = [];
+	const obs = new PerformanceObserver(list => long.push(...list.getEntries()));
+	obs.observe({entryTypes: ['longtask']});
+	const times = [];
+	let last = performance.now();
+	const start = last;
+	const frame = () => new Promise(r => requestAnimationFrame(now => { times.push(now - last); last = now; r(); }));
+	const result = await run(frame);
+	await frame();
+	obs.disconnect();
+	return Object.assign(result || {}, {
+		meanFrameMs: times.reduce((a, b) => a + b, 0) / times.length,
+		worstFrameMs: Math.max(...times),
+		totalMs: performance.now() - start,
+		longTasks: long.length,
+	});
+};`
+
+// benchTab opens a page of the demo server in a fresh profile, online.
+func benchTab(b *testing.B, path string) context.Context {
+	b.Helper()
+	if browser == nil {
+		b.Skip("chromium is not installed")
+	}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	b.Cleanup(cancel)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	b.Cleanup(cancelTimeout)
+	if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+path)); err != nil {
+		b.Fatal(err)
+	}
+	benchWait(b, ctx, `document.querySelector('#longcall-status')?.dataset.status === 'online'`)
+	return ctx
+}
+
+// benchJS evaluates expr, awaiting a promise.
+func benchJS[T any](b *testing.B, ctx context.Context, expr string) T {
+	b.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.Fatalf("evaluate %.80s: %v", expr, err)
+	}
+	return v
+}
+
+func benchWait(b *testing.B, ctx context.Context, cond string) {
+	b.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(3*time.Minute))); err != nil {
+		b.Fatalf("waiting for %s: %v", cond, err)
+	}
+}

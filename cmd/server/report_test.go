@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The report builder, end to end on both deployments: each component of the
+// page as an input and as an output (Upload: files in, disabled while the
+// job runs; DataTable: data and columns set while the job runs, selected_rows,
+// sort_by and filter_query in; Graph: figure set while the job runs,
+// clickData in; Download: data out), a run on an uploaded CSV to its report,
+// and a cancelled run that leaves the report as it was.
+func TestReportBuilder(t *testing.T) { onEachDeployment(t, reportBuilder) }
+
+// The page's parts, for the checks.
+const (
+	reportStatusText = `document.querySelector('#report_status').textContent`
+	reportTableRows  = `document.querySelectorAll('#report_table tbody tr[data-row]')`
+	reportPlot       = `document.querySelector('#report_graph .longcall-graph-plot')`
+	reportPicked     = `document.querySelector('#report_picked').textContent`
+)
+
+// captureDownloads records what the page saves (the link a Download clicks:
+// its file name and its Blob's text) in window.saved, instead of a file on
+// disk.
+const captureDownloads = `window.saved = [];
+HTMLAnchorElement.prototype.click = function () {
+	const name = this.download;
+	fetch(this.href).then(r => r.text()).then(text => window.saved.push({name, text}));
+};`
+
+func reportBuilder(t *testing.T, tab tabber) {
+	ctx := tab(t, "/examples/report")
+	script(t, ctx, captureDownloads)
+	// Idle, the chart takes no room.
+	waitJS(t, ctx, reportPlot+`.offsetHeight === 0`)
+
+	// Upload as an input: the file goes over HTTP, files names it.
+	csv := "name,score,weight\n"
+	for i := 1; i <= 40; i++ {
+		csv += fmt.Sprintf("item%02d,%d,%d.5\n", i, (i*37)%100, i)
+	}
+	path := filepath.Join(t.TempDir(), "scores.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`#report_csv input[type=file]`), []string{path}))
+	waitJS(t, ctx, `document.querySelector('#report_csv').textContent.includes('Uploaded scores.csv')`)
+
+	chooseOption(t, ctx, "report_dataset", "upload")
+	click(t, ctx, "#report_run")
+	// Upload as an output: Running disables it while the job runs; the
+	// preview arrives in parts (set_props) while it runs.
+	waitJS(t, ctx, `document.querySelector('#report_csv input').disabled && !document.querySelector('#report_cancel').disabled`)
+	waitJS(t, ctx, reportTableRows+`.length > 0 && `+reportTableRows+`.length < 40 && document.querySelector('#report_run').disabled`)
+	waitJS(t, ctx, reportPlot+`.data?.[0]?.y?.length > 0 && `+reportPlot+`.offsetHeight > 0`)
+	waitJS(t, ctx, reportStatusText+` === 'Report of 40 rows ready: saved as report.csv'`)
+	// Only the rows in view are in the DOM; the scroll box is the whole table's height.
+	waitJS(t, ctx, `!document.querySelector('#report_csv input').disabled && document.querySelector('#report_table .lc-table-scroll').scrollHeight >= 40 * 33`)
+
+	// Download as an output: the report, fetched from the server.
+	waitJS(t, ctx, `window.saved.length === 1`)
+	saved := evalJS[[]map[string]string](t, ctx, `window.saved`)
+	if saved[0]["name"] != "report.csv" || !strings.HasPrefix(saved[0]["text"], "name,score,weight\nitem01,37,1.5\n") {
+		t.Fatalf("saved %q", saved)
+	}
+
+	// DataTable as an input: selection, sort and filter.
+	click(t, ctx, `#report_table tr[data-row="1"] input[type=checkbox]`)
+	waitJS(t, ctx, reportPicked+` === 'Picked: row 2'`)
+	click(t, ctx, `#report_table th[data-column="score"]`)
+	waitJS(t, ctx, `document.querySelector('#report_table tbody tr[data-row] td:nth-child(3)').textContent === '3'`)
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#report_table input[data-column="name"]`), "item1\r"))
+	waitJS(t, ctx, reportTableRows+`.length === 10`) // item1, item10..item19: sorted, filtered
+
+	// Graph as an input: a click on a bar.
+	clickBar(t, ctx)
+	waitJS(t, ctx, reportPicked+`.includes('bar ')`)
+
+	// A cancelled run leaves the report as it was, and saves nothing.
+	chooseOption(t, ctx, "report_dataset", "sensors")
+	click(t, ctx, "#report_run")
+	waitJS(t, ctx, `Number(document.querySelector('#report_progress').getAttribute('value')) >= 1`)
+	click(t, ctx, "#report_cancel")
+	waitJS(t, ctx, `!document.querySelector('#report_run').disabled && document.querySelector('#report_cancel').disabled`)
+	if got := evalJS[string](t, ctx, reportStatusText); got != "Report of 40 rows ready: saved as report.csv" {
+		t.Fatalf("status after cancel: %q", got)
+	}
+	if n := evalJS[int](t, ctx, `window.saved.length`); n != 1 {
+		t.Fatalf("%d downloads after a cancelled run", n)
+	}
+}
+
+// chooseOption opens a Dropdown and picks the option of that value.
+func chooseOption(t *testing.T, ctx context.Context, id, value string) {
+	t.Helper()
+	click(t, ctx, "#"+id+" .lc-dropdown-control")
+	click(t, ctx, fmt.Sprintf(`#%s [data-value=%q]`, id, value))
+	waitJS(t, ctx, fmt.Sprintf(`!document.querySelector('#%s .lc-dropdown-menu')`, id))
+}
+
+// clickBar clicks the middle of the chart's first bar with the mouse, as a
+// user does: plotly.js hears it on its own layers.
+func clickBar(t *testing.T, ctx context.Context) {
+	t.Helper()
+	box := evalJS[[]float64](t, ctx, `(() => {
+		const r = document.querySelector('#report_graph .point path').getBoundingClientRect();
+		return [r.x + r.width / 2, r.y + Math.max(r.height - 2, 1)];
+	})()`)
+	do(t, ctx, chromedp.MouseClickXY(box[0], box[1]))
+}

@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/longcall/longcall/ui/table"
+)
+
+var dataTableKind = Register(Kind{
+	Name:    "DataTable",
+	Outputs: []string{"columns", "data", "page_size", "sort_action", "filter_action", "row_selectable", "style_table"},
+	Inputs:  []string{"sort_by", "filter_query", "page_current", "selected_rows", "active_cell"},
+	Render:  renderDataTable,
+})
+
+// DataTableElem is a bound table, as Dash's dash_table.DataTable. Props:
+// columns ([]table.Column), data ([]table.Row), sort_action and
+// filter_action ("native": the browser sorts and filters; "custom": only
+// sort_by and filter_query are written, for a callback to act on; "none",
+// the default), sort_by, filter_query (table.ParseFilter's subset),
+// page_size and page_current (0: one page, scrolled virtually: only the
+// rows in view are in the DOM, so 10,000 rows scroll as 40 do),
+// row_selectable ("single" or "multi") and selected_rows (indices into
+// data), active_cell (the cell last clicked), style_table (the scrolling
+// box's style; its height defaults to 400px), and the common ones.
+type DataTableElem struct{ elem[DataTableElem] }
+
+// DataTable returns a bound table.
+func DataTable(id string) *DataTableElem {
+	t := new(DataTableElem)
+	return t.init(t, dataTableKind, id, nil)
+}
+
+// Columns declares the columns.
+func (t *DataTableElem) Columns(cs ...table.Column) *DataTableElem { return t.With("columns", cs) }
+
+// Data declares the rows.
+func (t *DataTableElem) Data(rows []table.Row) *DataTableElem { return t.With("data", rows) }
+
+// Native lets the browser sort and filter, as sort_action and
+// filter_action "native".
+func (t *DataTableElem) Native() *DataTableElem {
+	return t.With("sort_action", "native").With("filter_action", "native")
+}
+
+// PageSize shows pages of n rows instead of one scrolled page.
+func (t *DataTableElem) PageSize(n int) *DataTableElem { return t.With("page_size", n) }
+
+// RowSelectable declares "single" or "multi" row selection.
+func (t *DataTableElem) RowSelectable(kind string) *DataTableElem {
+	return t.With("row_selectable", kind)
+}
+
+// rowHeight is every row's height in pixels: fixed, so that the scroll
+// position alone says which rows are in view.
+const rowHeight = 33
+
+// overscan is how many rows beyond the view are rendered either side.
+const overscan = 10
+
+// tableState is what a table keeps outside the store: its decoded data and
+// view, cached while the props they come from stay the same (decoding and
+// sorting 10,000 rows at every scroll would be the whole cost), its scroll
+// position, and what was typed in the filter boxes.
+type tableState struct {
+	dataKey *byte // the data prop's JSON, by identity: the store keeps a value until it changes
+	rows    []table.Row
+	viewKey string
+	view    []int
+	viewErr error
+	top     float64
+	height  float64
+	typed   map[string]string
+}
+
+func stateOf(b *Bound) *tableState {
+	s, _ := b.Local("table").(*tableState)
+	if s == nil {
+		s = &tableState{height: 400, typed: map[string]string{}}
+		b.SetLocal("table", s)
+	}
+	return s
+}
+
+// tableProps are a table's props, decoded once a render.
+type tableProps struct {
+	columns    []table.Column
+	sortBy     []table.Sort
+	filter     string
+	selectable string
+	selected   []int
+	active     *table.Cell
+	native     struct{ sort, filter bool }
+	sortable   bool
+	filterable bool
+}
+
+func readTableProps(b *Bound) tableProps {
+	var p tableProps
+	b.Decode("columns", &p.columns)
+	b.Decode("sort_by", &p.sortBy)
+	p.filter = b.String("filter_query")
+	p.selectable = b.String("row_selectable")
+	b.Decode("selected_rows", &p.selected)
+	var c table.Cell
+	if b.Decode("active_cell", &c) {
+		p.active = &c
+	}
+	p.native.sort = b.String("sort_action") == "native"
+	p.native.filter = b.String("filter_action") == "native"
+	p.sortable = p.native.sort || b.String("sort_action") == "custom"
+	p.filterable = p.native.filter || b.String("filter_action") == "custom"
+	return p
+}
+
+// rowsAndView returns the data and the indices of the rows to show, in
+// order, from the cache while data, filter and sort are unchanged.
+func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, error) {
+	raw := b.Raw("data")
+	var key *byte
+	if len(raw) > 0 {
+		key = &raw[0]
+	}
+	if key != s.dataKey {
+		s.rows = nil
+		b.Decode("data", &s.rows)
+		s.dataKey, s.viewKey = key, ""
+	}
+	filter, sortBy := "", []table.Sort(nil)
+	if p.native.filter {
+		filter = p.filter
+	}
+	if p.native.sort {
+		sortBy = p.sortBy
+	}
+	sortKey, _ := json.Marshal(sortBy)
+	viewKey := fmt.Sprintf("%p\x00%s\x00%s", key, filter, sortKey)
+	if viewKey != s.viewKey {
+		s.view, s.viewErr = table.View(s.rows, p.columns, filter, sortBy)
+		s.viewKey = viewKey
+	}
+	return s.rows, s.view, s.viewErr
+}
+
+func renderDataTable(b *Bound) app.UI {
+	s := stateOf(b)
+	p := readTableProps(b)
+	rows, view, err := rowsAndView(b, s, p)
+	pageSize := b.Int("page_size")
+	shown, first, last := view, 0, len(view)
+	if pageSize > 0 {
+		shown = table.Page(view, b.Int("page_current"), pageSize)
+		last = len(shown)
+	} else {
+		first, last = table.Window(s.top, s.height, rowHeight, len(view), overscan)
+	}
+
+	body := make([]app.UI, 0, last-first+2)
+	body = append(body, spacerRow(first))
+	for _, i := range shown[first:last] {
+		body = append(body, dataRow(b, p, rows, i))
+	}
+	body = append(body, spacerRow(len(shown)-last))
+
+	scroll := app.Div().Class("lc-table-scroll").
+		Style("overflow", "auto").Style("height", "400px").
+		OnScroll(func(ctx app.Context, e app.Event) {
+			el := ctx.JSSrc()
+			s.top, s.height = el.Get("scrollTop").Float(), el.Get("clientHeight").Float()
+		})
+	var styleTable Style
+	b.Decode("style_table", &styleTable)
+	for _, k := range slices.Sorted(maps.Keys(styleTable)) {
+		if v, ok := cssValue(k, styleTable[k]); ok {
+			scroll = scroll.Style(cssName(k), "%s", v)
+		}
+	}
+	return Decorate(b, app.Div(), "lc-table").Body(
+		scroll.Body(app.Table().Body(
+			app.THead().Body(headerRow(b, p), filterRow(b, s, p)),
+			app.TBody().Body(body...),
+		)),
+		app.If(err != nil, func() app.UI {
+			return app.P().Class("lc-table-error").Attr("role", "alert").Text(fmt.Sprint(err))
+		}),
+		app.If(pageSize > 0, func() app.UI { return pager(b, len(view), pageSize) }),
+	)
+}
+
+// spacerRow stands for n rows out of view, so that the scrollbar is the
+// whole table's.
+func spacerRow(n int) app.UI {
+	if n <= 0 {
+		return nil
+	}
+	return app.Tr().Class("lc-table-spacer").Style("height", fmt.Sprintf("%dpx", n*rowHeight))
+}
+
+func headerRow(b *Bound, p tableProps) app.UI {
+	cells := make([]app.UI, 0, len(p.columns)+1)
+	if p.selectable != "" {
+		cells = append(cells, app.Th().Class("lc-table-select"))
+	}
+	for _, c := range p.columns {
+		th := app.Th().Attr("data-column", c.ID).Text(c.Name + sortMark(p.sortBy, c.ID))
+		if p.sortable {
+			th = th.Class("lc-table-sortable").OnClick(func(app.Context, app.Event) {
+				b.Set("sort_by", nextSort(p.sortBy, c.ID))
+			})
+		}
+		cells = append(cells, th)
+	}
+	return app.Tr().Body(cells...)
+}
+
+func sortMark(sortBy []table.Sort, id string) string {
+	for _, s := range sortBy {
+		if s.ColumnID == id {
+			if s.Direction == "desc" {
+				return " ▼"
+			}
+			return " ▲"
+		}
+	}
+	return ""
+}
+
+// nextSort cycles a column through ascending, descending and unsorted, as
+// dash_table's single-column sort does.
+func nextSort(sortBy []table.Sort, id string) []table.Sort {
+	for _, s := range sortBy {
+		if s.ColumnID == id {
+			if s.Direction == "asc" {
+				return []table.Sort{{ColumnID: id, Direction: "desc"}}
+			}
+			return []table.Sort{}
+		}
+	}
+	return []table.Sort{{ColumnID: id, Direction: "asc"}}
+}
+
+func filterRow(b *Bound, s *tableState, p tableProps) app.UI {
+	if !p.filterable {
+		return nil
+	}
+	cells := make([]app.UI, 0, len(p.columns)+1)
+	if p.selectable != "" {
+		cells = append(cells, app.Th())
+	}
+	for _, c := range p.columns {
+		cells = append(cells, app.Th().Body(app.Input().Class("lc-table-filter").
+			Attr("data-column", c.ID).
+			Placeholder("filter…").
+			Value(s.typed[c.ID]).
+			OnChange(func(ctx app.Context, e app.Event) {
+				s.typed[c.ID] = ctx.JSSrc().Get("value").String()
+				b.Set("filter_query", filterQuery(p.columns, s.typed))
+				b.Set("page_current", 0)
+			})))
+	}
+	return app.Tr().Class("lc-table-filters").Body(cells...)
+}
+
+func filterQuery(columns []table.Column, typed map[string]string) string {
+	terms := make([]string, len(columns))
+	for i, c := range columns {
+		terms[i] = table.ColumnFilter(c, typed[c.ID])
+	}
+	return table.JoinFilters(terms)
+}
+
+func dataRow(b *Bound, p tableProps, rows []table.Row, i int) app.UI {
+	row := rows[i]
+	cells := make([]app.UI, 0, len(p.columns)+1)
+	selected := slices.Contains(p.selected, i)
+	if p.selectable != "" {
+		kind := "checkbox"
+		if p.selectable == "single" {
+			kind = "radio"
+		}
+		cells = append(cells, app.Td().Class("lc-table-select").Body(app.Input().Type(kind).Checked(selected).
+			OnChange(func(app.Context, app.Event) { b.Set("selected_rows", toggle(p, i)) })))
+	}
+	for ci, c := range p.columns {
+		td := app.Td().Text(table.Text(row[c.ID])).
+			OnClick(func(app.Context, app.Event) {
+				b.Set("active_cell", table.Cell{Row: i, Column: ci, ColumnID: c.ID})
+			})
+		if p.active != nil && p.active.Row == i && p.active.ColumnID == c.ID {
+			td = td.Class("lc-table-active")
+		}
+		cells = append(cells, td)
+	}
+	tr := app.Tr().Attr("data-row", i).Style("height", fmt.Sprintf("%dpx", rowHeight))
+	if selected {
+		tr = tr.Class("lc-table-selected")
+	}
+	return tr.Body(cells...)
+}
+
+// toggle is selected_rows after a click on row i's box.
+func toggle(p tableProps, i int) []int {
+	if p.selectable == "single" {
+		return []int{i}
+	}
+	if k := slices.Index(p.selected, i); k >= 0 {
+		return slices.Delete(slices.Clone(p.selected), k, k+1)
+	}
+	return append(slices.Clone(p.selected), i)
+}
+
+func pager(b *Bound, n, size int) app.UI {
+	pages := table.Pages(n, size)
+	current := min(b.Int("page_current"), pages-1)
+	return app.Div().Class("lc-table-pager").Body(
+		app.Button().Class("lc-table-prev").Disabled(current <= 0).Text("‹ Previous").
+			OnClick(func(app.Context, app.Event) { b.Set("page_current", current-1) }),
+		app.Span().Text(fmt.Sprintf("Page %d of %d", current+1, pages)),
+		app.Button().Class("lc-table-next").Disabled(current >= pages-1).Text("Next ›").
+			OnClick(func(app.Context, app.Event) { b.Set("page_current", current+1) }),
+	)
+}

@@ -1,0 +1,183 @@
+// Package table is the DataTable's model, in plain Go: the browser sorts,
+// filters and pages with it (Dash's "native" actions), and a handler may too
+// (Dash's "custom" ones, on data too large to send). Its shapes are Dash's
+// dash_table props, so a ported callback reads the same values.
+package table
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// Column describes one column, as a dash_table column: ID is the key of the
+// rows' cells, Name the heading, Type "numeric" or "text" (the filter reads
+// a bare value as a number in a numeric column).
+type Column struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type,omitempty"`
+}
+
+// Row is one row of data, as a dash_table row: a column id → its cell. Cells
+// are what JSON decodes to (a string, a float64, a bool, or nil): the data
+// prop is any JSON records, as in Dash.
+type Row = map[string]any
+
+// Sort is one entry of sort_by: by a column, "asc" or "desc".
+type Sort struct {
+	ColumnID  string `json:"column_id"`
+	Direction string `json:"direction"`
+}
+
+// Cell is active_cell: the cell last clicked, by its row's index in data and
+// its column.
+type Cell struct {
+	Row      int    `json:"row"`
+	Column   int    `json:"column"`
+	ColumnID string `json:"column_id"`
+}
+
+// View returns the indices into rows that pass filter, in the order sortBy
+// gives (stable: rows that compare equal keep their order). Indices, not
+// rows, so that selection and active cells name rows of data, as Dash's
+// derived_virtual_indices do.
+func View(rows []Row, columns []Column, filter string, sortBy []Sort) ([]int, error) {
+	q, err := ParseFilter(filter, columns)
+	if err != nil {
+		return nil, err
+	}
+	view := make([]int, 0, len(rows))
+	for i, r := range rows {
+		if q.Match(r) {
+			view = append(view, i)
+		}
+	}
+	if len(sortBy) > 0 {
+		slices.SortStableFunc(view, func(a, b int) int { return compareRows(rows[a], rows[b], sortBy) })
+	}
+	return view, nil
+}
+
+// Page returns page current of view, size rows a page; size 0 is one page of
+// everything. A page past the end is empty.
+func Page(view []int, current, size int) []int {
+	if size <= 0 {
+		return view
+	}
+	start := min(max(current, 0)*size, len(view))
+	return view[start:min(start+size, len(view))]
+}
+
+// Pages is how many pages of size the view fills; at least 1.
+func Pages(n, size int) int {
+	if size <= 0 || n == 0 {
+		return 1
+	}
+	return (n + size - 1) / size
+}
+
+func compareRows(a, b Row, sortBy []Sort) int {
+	for _, s := range sortBy {
+		c := Compare(a[s.ColumnID], b[s.ColumnID])
+		if s.Direction == "desc" {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// Compare orders cells: empty ones (nil, "") first, then false before true,
+// then numbers by value, then strings by their bytes.
+func Compare(a, b any) int {
+	ra, rb := rank(a), rank(b)
+	if ra != rb {
+		return cmp.Compare(ra, rb)
+	}
+	switch ra {
+	case rankBool:
+		return cmp.Compare(boolInt(a.(bool)), boolInt(b.(bool)))
+	case rankNumber:
+		x, _ := number(a)
+		y, _ := number(b)
+		return cmp.Compare(x, y)
+	case rankEmpty:
+		return 0
+	default:
+		return cmp.Compare(text(a), text(b))
+	}
+}
+
+const (
+	rankEmpty = iota
+	rankBool
+	rankNumber
+	rankText
+)
+
+func rank(v any) int {
+	switch v := v.(type) {
+	case nil:
+		return rankEmpty
+	case string:
+		if v == "" {
+			return rankEmpty
+		}
+		return rankText
+	case bool:
+		return rankBool
+	}
+	if _, ok := number(v); ok {
+		return rankNumber
+	}
+	return rankText
+}
+
+// number reads a numeric cell: what JSON decodes to, or what Go code built.
+func number(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, true
+	case float32:
+		return float64(v), true
+	case int:
+		return float64(v), true
+	case int64:
+		return float64(v), true
+	case int32:
+		return float64(v), true
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// text is a cell as the table shows it.
+func text(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// Text is a cell as the table shows it: numbers without exponent or
+// trailing zeros, nil empty.
+func Text(v any) string { return text(v) }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
