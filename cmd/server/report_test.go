@@ -29,11 +29,19 @@ const (
 
 // captureDownloads records what the page saves (the link a Download clicks:
 // its file name and its Blob's text) in window.saved, instead of a file on
-// disk.
+// disk. The Blob is read as the page hands it to URL.createObjectURL: the
+// CSP's connect-src 'self' keeps fetch from reading a blob: URL.
 const captureDownloads = `window.saved = [];
+const blobs = new Map();
+const createObjectURL = URL.createObjectURL;
+URL.createObjectURL = function (blob) {
+	const url = createObjectURL.call(URL, blob);
+	blobs.set(url, blob);
+	return url;
+};
 HTMLAnchorElement.prototype.click = function () {
-	const name = this.download;
-	fetch(this.href).then(r => r.text()).then(text => window.saved.push({name, text}));
+	const name = this.download, blob = blobs.get(this.href);
+	if (blob) blob.text().then(text => window.saved.push({name, text}));
 };`
 
 func reportBuilder(t *testing.T, tab tabber) {

@@ -22,7 +22,7 @@ var (
 	reportOutput = runtime.NewProp[string]("report_output", "children")
 	reportLog    = runtime.NewProp[[]string]("report_log", "lines")
 	reportRetry  = runtime.NewProp[string]("report_retry", "children")
-	reportPlace  = runtime.NewProp[runtime.Place]("report_place", "place")
+	reportPlace  = runtime.NewProp[runtime.Place]("report_place", "data")
 	placeText    = runtime.NewProp[string]("report_place_text", "children")
 
 	filterInput    = runtime.NewProp[string]("filter_input", "value")
@@ -102,7 +102,7 @@ func (p *beyondPage) Render() app.UI {
 		app.P().Text("The fruit service fails the first run; the job retries, logging as it goes. One worker: click twice and the second job waits, its place formatted in the browser (in French). Each click runs its own job."),
 		ui.Button("report_button").Text("Fetch fruit"),
 		ui.P("report_retry"),
-		ui.P("report_place").Style(ui.Style{"display": "none"}), // holds the Place, a value for the page
+		ui.Store("report_place", ui.StoreMemory), // holds the Place, a value for the page
 		ui.P("report_place_text"),
 		ui.Log("report_log"),
 		ui.P("report_output").Text("No fruit yet"),
