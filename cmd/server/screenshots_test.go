@@ -22,6 +22,9 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set LONGCALL_SCREENSHOTS to a directory to write screenshots")
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	pages := map[string]string{"index": "/"}
 	for _, e := range examples.All {
 		pages[strings.TrimPrefix(e.Path, "/examples/")] = e.Path
@@ -40,7 +43,7 @@ func TestScreenshots(t *testing.T) {
 			}
 			do(t, ctx, chromedp.EmulateViewport(1000, 700), chromedp.Navigate(baseURL+path))
 			if path != "/" {
-				waitOnline(t, ctx)
+				waitJS(t, ctx, `!!document.querySelector('.longcall-dashboard')`)
 			}
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
