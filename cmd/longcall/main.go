@@ -21,7 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/longcall/longcall/internal/appbuild"
+	"github.com/longcall/longcall/web/appbuild"
 	"github.com/longcall/longcall/web"
 )
 

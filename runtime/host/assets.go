@@ -12,7 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/longcall/longcall/internal/appbuild"
+	"github.com/longcall/longcall/web/appbuild"
 	"github.com/longcall/longcall/web"
 )
 
