@@ -33,7 +33,7 @@ func Tabs(id string, tabs ...TabPane) *TabsElem {
 	t := new(TabsElem)
 	bodies := make([]app.UI, len(tabs))
 	for i, tab := range tabs {
-		bodies[i] = app.Div().Class("lc-tab-panel").Body(tab.body...)
+		bodies[i] = app.Div().Body(tab.body...)
 	}
 	t.init(t, tabsKind, id, bodies).With("tabs", tabs)
 	if len(tabs) > 0 {
@@ -49,12 +49,13 @@ func renderTabs(b *Bound) app.UI {
 	var tabs []TabPane
 	b.Decode("tabs", &tabs)
 	value := b.String("value")
-	panels := b.Children
-	shown := app.UI(app.Div().Class("lc-tab-panel"))
-	for i, tab := range tabs {
-		if tab.Value == value && i < len(panels) {
-			shown = panels[i]
-		}
+	// Every tab's content stays mounted, each at its own place, and only the
+	// chosen one is shown: go-app updates a node in place, so handing it
+	// another tab's content where the shown one was would keep the old.
+	panels := make([]app.UI, len(b.Children))
+	for i, body := range b.Children {
+		selected := i < len(tabs) && tabs[i].Value == value
+		panels[i] = app.Div().Class("lc-tab-panel").Hidden(!selected).Body(body)
 	}
 	return Decorate(b, app.Div(), "lc-tabs").Body(
 		app.Div().Class("lc-tab-bar").Attr("role", "tablist").Body(app.Range(tabs).Slice(func(i int) app.UI {
@@ -67,6 +68,6 @@ func renderTabs(b *Bound) app.UI {
 				DataSet("value", tab.Value).Disabled(tab.Disabled).Text(tab.Label).
 				OnClick(func(app.Context, app.Event) { b.Set("value", tab.Value) })
 		})),
-		shown,
+		app.Div().Class("lc-tab-panels").Body(panels...),
 	)
 }

@@ -21,8 +21,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/longcall/longcall/web/appbuild"
 	"github.com/longcall/longcall/web"
+	"github.com/longcall/longcall/web/appbuild"
 )
 
 func main() {

@@ -12,8 +12,8 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/longcall/longcall/web/appbuild"
 	"github.com/longcall/longcall/web"
+	"github.com/longcall/longcall/web/appbuild"
 )
 
 // loadAssets finds the app's assets, builds them first in development, and

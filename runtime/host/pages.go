@@ -44,9 +44,11 @@ func pages(c Config, assets *web.Assets) http.Handler {
 
 // paths are the app's pages.
 func (c Config) paths() []string {
-	paths := make([]string, len(c.routes))
-	for i, r := range c.routes {
-		paths[i] = r.path
+	var paths []string
+	for _, r := range c.routes {
+		if !r.regexp { // a pattern is no URL: the worker's install would fail on it
+			paths = append(paths, r.path)
+		}
 	}
 	return paths
 }

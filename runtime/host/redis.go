@@ -250,7 +250,7 @@ func runWorker(ctx context.Context, cfg Config, log *slog.Logger, ready func(*Se
 // -redis in Redis under the queue's prefix, where workers read them too.
 func fileStore(r Redis) (server.FileStore, error) {
 	if r.URL == "" {
-		return server.NewMemoryFiles(server.FilesOptions{}), nil
+		return memoryFiles(), nil
 	}
 	opt, err := redis.ParseURL(r.URL)
 	if err != nil {
@@ -258,6 +258,13 @@ func fileStore(r Redis) (server.FileStore, error) {
 	}
 	return server.NewRedisFiles(redis.NewClient(opt), r.Queue, server.FilesOptions{}), nil
 }
+
+// memoryFiles is the process's one in-memory file store. Handlers open
+// files from the process's store (runtime.UseFiles), so every server a
+// process runs shares it; files are filed by session, so sharing is safe.
+var memoryFiles = sync.OnceValue(func() server.FileStore {
+	return server.NewMemoryFiles(server.FilesOptions{})
+})
 
 // shutdownWorkers shuts the workers down at once, not one after the other:
 // each stops taking jobs first, so none takes new ones while another drains.
