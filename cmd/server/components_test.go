@@ -91,8 +91,12 @@ func TestComponents(t *testing.T) {
 	script(t, ctx, `document.querySelector('#kit_tabs .lc-tab[data-value="overview"]').click()`)
 	waitJS(t, ctx, `document.querySelector('#kit_markdown h1')?.textContent === 'Set' && !document.querySelector('#kit_markdown script')`)
 	// Options set by a callback: the new city is offered.
-	script(t, ctx, `document.querySelector('#kit_city .lc-dropdown-arrow').click()`)
-	waitJS(t, ctx, `!!document.querySelector('#kit_city .lc-dropdown-option[data-value="Quito"]')`)
+	// The menu is opened again while it is closed: on this page it may close
+	// by itself right after opening (the known bug noted above).
+	waitJS(t, ctx, `(() => {
+		if (!document.querySelector('#kit_city .lc-dropdown-menu')) document.querySelector('#kit_city .lc-dropdown-arrow').click();
+		return !!document.querySelector('#kit_city .lc-dropdown-option[data-value="Quito"]');
+	})()`)
 	// ConfirmDialog as an input: OK counts and hides it.
 	click(t, ctx, "#kit_confirm .lc-confirm-ok")
 	waitJS(t, ctx, echoHas("ok=1")+` && document.querySelector('#kit_confirm').hidden`)
