@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/runtime/protocol"
+	"github.com/longcall/longcall/web/appbuild"
 )
 
 // spawned is the demo server, built from the checkout and run as a child
@@ -57,7 +58,15 @@ func spawnServer(ctx context.Context, workers int, extra string) (*spawned, erro
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	args := append([]string{"-addr", "127.0.0.1:0", "-build=false", "-workers", strconv.Itoa(workers), "-log-level", "warn",
+	// The server serves its own app.wasm, built here rather than read from
+	// the checkout's web/, which a concurrent build may be rewriting (or no
+	// build has written yet, in a fresh clone).
+	webDir := filepath.Join(dir, "web")
+	if err := appbuild.BuildWasm(ctx, io.Discard, root, "./cmd/app", filepath.Join(webDir, appbuild.WasmFile)); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	args := append([]string{"-addr", "127.0.0.1:0", "-web", webDir, "-workers", strconv.Itoa(workers), "-log-level", "warn",
 		"-addr-conns", "-1", "-addr-sessions", "-1", "-addr-call-rate", "-1"}, // every session comes from 127.0.0.1
 		strings.Fields(extra)...)
 	if err := s.start(ctx, root, bin, args); err != nil {
