@@ -14,13 +14,29 @@ const goappStart = "goappInitServiceWorker();\ngoappWatchForUpdate();\ngoappWatc
 // once the app has rendered (or failed to load: finally).
 const renderFirstStart = "goappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly().finally(goappInitServiceWorker);\n"
 
+// goappUpdateCheck is how go-app's app.js tells a new version: a worker
+// that activates while a worker controls the page. A worker that holds its
+// activation open until it has claimed the page (worker.js) controls it by
+// then on a first visit too, so the first install looked like an update.
+const goappUpdateCheck = `    const newSW = registration.installing;
+    newSW.addEventListener("statechange", (event) => {
+      if (!navigator.serviceWorker.controller) {`
+
+// updateCheck asks instead whether a worker controlled the page when the new
+// one was found: only then does it replace a version.
+const updateCheck = `    const newSW = registration.installing;
+    const replacing = navigator.serviceWorker.controller !== null;
+    newSW.addEventListener("statechange", (event) => {
+      if (!replacing) {`
+
 // RenderFirst wraps go-app's handler so that its app.js registers the
 // service worker after the app's first render instead of before app.wasm
 // is even asked for. On a first visit the worker's install downloads and
 // stores every page and asset, app.wasm and plotly.js included: on a
 // 2-core machine that work, racing the page's own download and compile,
-// nearly doubled the first render. An app.js that does not start as
-// go-app v10's does is served as it is.
+// nearly doubled the first render. It also fixes go-app's test for a new
+// version (updateCheck). An app.js that does not start as go-app v10's
+// does is served as it is.
 func RenderFirst(goapp http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/app.js" && r.URL.Path != "/goapp.js" {
@@ -35,6 +51,7 @@ func RenderFirst(goapp http.Handler) http.Handler {
 		}
 		if buf.status == http.StatusOK {
 			body = bytes.Replace(body, []byte(goappStart), []byte(renderFirstStart), 1)
+			body = bytes.Replace(body, []byte(goappUpdateCheck), []byte(updateCheck), 1)
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		}
 		w.WriteHeader(buf.status)

@@ -24,8 +24,11 @@ func beyondDash(t *testing.T, tab tabber) {
 	waitJS(t, ctx, fmt.Sprintf(textOf+`.includes('the fruit service is busy')`, "#report_log"))
 	waitText(t, ctx, "#report_retry", "retry 1 of 2")
 	click(t, ctx, "#report_button") // its own job (NoSupersede): the first is not cancelled
+	// One worker: a job waits, and the page formats its Place in French.
+	waitJS(t, ctx, fmt.Sprintf(textOf+`.startsWith('En file d’attente : position ')`, "#report_place_text"))
 	waitJS(t, ctx, fmt.Sprintf(textOf+`.includes('fetched mango')`, "#report_log"))
 	waitText(t, ctx, "#report_output", "apple, banana, cherry, mango")
+	waitText(t, ctx, "#report_place_text", "") // no job waits any more
 
 	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#filter_input"), "an"))
 	waitText(t, ctx, "#filtered_output", "banana, mango")
@@ -41,6 +44,22 @@ func beyondDash(t *testing.T, tab tabber) {
 	pid = childPid(t, ctx)
 	do(t, ctx, chromedp.Navigate("about:blank")) // CancelOnLeave
 	waitGone(t, pid)
+}
+
+// The clientside filter runs in the page's wasm with the server gone: the
+// page opened offline from the service worker filters as the user types.
+func TestClientsideFilterRunsOffline(t *testing.T) {
+	srv := startServer(t, "127.0.0.1:0", nil)
+	ctx := openTab(t, newProfile(t), srv.URL+"/examples/beyond")
+	waitOnline(t, ctx)
+	waitControlled(t, ctx)
+	srv.stop()
+	do(t, ctx, chromedp.Reload())
+	waitJS(t, ctx, `document.querySelector('#longcall-status')?.dataset.status === 'offline'`)
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#filter_input"), "fruit"))
+	waitText(t, ctx, "#filtered_output", "No fruit yet") // the list's one item that matches
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#filter_input"), "s"))
+	waitText(t, ctx, "#filtered_output", "no match")
 }
 
 // childPid waits for the hanging job's child process id.

@@ -16,7 +16,14 @@ func (c *Client) Leave() {
 	}
 	c.mu.Unlock()
 	for _, f := range leaving {
-		c.cancelFlight(f)
+		c.mu.Lock()
+		job, sent := f.job, f.sent
+		c.mu.Unlock()
+		if sent {
+			// Without its job id yet, the cancel names the call: a page
+			// being left cannot wait for the id.
+			c.send(protocol.Message{Type: protocol.TypeCancel, Req: f.req(), Callback: f.spec.ID, Job: job})
+		}
 		c.finish(protocol.Message{Req: f.req(), Callback: f.spec.ID}, protocol.StatusCancelled, nil, nil)
 	}
 }

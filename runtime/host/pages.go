@@ -35,10 +35,11 @@ func pages(c Config, assets *web.Assets) http.Handler {
 		// that draw a chart (ui.Graph), not before every first render.
 		// Every page opens offline, not only "/": go-app's worker serves
 		// what it cached, cache first, plotly.js included.
-		CacheableResources: append(c.paths(), "/web/icons/icon.svg", ui.PlotlyScript),
-		Resources:          assets,
-		Version:            assets.Version(),
-		WasmContentLength:  fmt.Sprint(assets.WasmSize()),
+		CacheableResources:    append(c.paths(), "/web/icons/icon.svg", ui.PlotlyScript),
+		ServiceWorkerTemplate: web.WorkerJS,
+		Resources:             assets,
+		Version:               assets.Version(),
+		WasmContentLength:     fmt.Sprint(assets.WasmSize()),
 	})
 }
 

@@ -90,8 +90,8 @@ func (m *Message) validate() error {
 		}
 		return validateProps("states", m.States)
 	case TypeCancel:
-		if m.Job == "" {
-			return badMessage("a cancel needs a job id")
+		if m.Job == "" && (m.Req == 0 || m.Callback == "") {
+			return badMessage("a cancel needs a job id, or the req and callback of its call")
 		}
 		return nil
 	case TypeJob, TypeProgress, TypeProps:

@@ -103,6 +103,19 @@ var (
 )
 
 var (
+	earlyRun = runtime.NewProp[int]("early_run", "n_clicks")
+	earlyOut = runtime.NewProp[string]("early_out", "children")
+
+	early = beyondDash.Callback(
+		runtime.Outputs(earlyOut), runtime.Inputs(earlyRun), runtime.Background(), runtime.PreventInitialCall(),
+		runtime.CancelOnLeave(),
+	).Handle(func(call *runtime.Call) error {
+		<-call.Context().Done() // only a cancel ends it
+		return call.Context().Err()
+	})
+)
+
+var (
 	csIn  = runtime.NewProp[string]("cs_in", "value")
 	csOut = runtime.NewProp[string]("cs_out", "children")
 	csLen = runtime.NewProp[int]("cs_len", "children")
@@ -202,6 +215,40 @@ func TestCancelOnLeaveEndsTheJobWhenThePageIsLeft(t *testing.T) {
 	// The job's own messages may still be on their way when it is left: the
 	// page settles with nothing kept for a reload to bring back.
 	waitUntil(t, "the left page keeping no flight", func() bool { return len(p.Flights()) == 0 })
+}
+
+// A page left before it heard its job's id cannot wait for it: its cancel
+// names the call, and the server ends that call's job.
+func TestCancelOnLeaveBeforeTheJobIdIsHeard(t *testing.T) {
+	var sent []protocol.Message
+	store := client.NewStore()
+	c := client.New(beyondDash, store, func(m protocol.Message) { sent = append(sent, m) })
+	store.Declare("early_run")
+	store.Declare("early_out")
+	c.Welcome("", false, nil)
+	c.Update(set(earlyRun.PropID(), 1))
+	c.Leave() // before any answer: the page never heard a job id
+	var callMsg, cancelMsg protocol.Message
+	for _, m := range sent {
+		switch {
+		case m.Type == protocol.TypeCall && m.Callback == early.ID():
+			callMsg = m
+		case m.Type == protocol.TypeCancel:
+			cancelMsg = m
+		}
+	}
+	if cancelMsg.Req != callMsg.Req || cancelMsg.Callback != early.ID() || cancelMsg.Job != "" {
+		t.Fatalf("leaving sent cancel %+v for call %+v; want one naming the call", cancelMsg, callMsg)
+	}
+
+	w, _ := connect(t, startServer(t), "")
+	w.send(callMsg)
+	w.send(cancelMsg) // at once: the job's id is on its way, unread
+	if m := w.answer(callMsg.Req); m.Type != protocol.TypeResult || m.Status != protocol.StatusCancelled {
+		t.Fatalf("the call's answer is %+v; want its job cancelled", m)
+	}
+	w.send(protocol.Message{Type: protocol.TypeCancel, Req: 999, Callback: early.ID()})
+	wantError(t, w.answer(999), protocol.CodeUnknownJob, "no running job")
 }
 
 // waitUntil polls cond until it holds, or fails after a deadline.

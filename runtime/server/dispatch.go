@@ -96,9 +96,9 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 }
 
 func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, idem, key string, req runtime.Request) {
-	manager, err := s.managerOf(cb)
-	if err != nil {
-		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{Status: protocol.StatusError, Err: err}))
+	manager, perr := s.managerOf(cb)
+	if perr != nil {
+		sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, runtime.Result{Status: protocol.StatusError, Err: perr}))
 		return
 	}
 	job := jobs.Job{
@@ -118,7 +118,14 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, idem,
 		job.CacheTTL = c.Expire
 	}
 	ref := jobRef{req: reqNo, callback: cb.ID(), key: key, manager: manager}
-	if _, err := manager.Submit(context.Background(), job, s.sink(sess, ref)); err != nil {
+	// Tracked before any event of it (a manager may deliver them later): a
+	// cancel that names the call may follow at once.
+	sess.track(job.ID, ref, false)
+	id, err := manager.Submit(context.Background(), job, s.sink(sess, ref))
+	if err != nil || id != job.ID { // refused, or joined a job of another id
+		sess.untrack(job.ID)
+	}
+	if err != nil {
 		s.submitFailed(sess, reqNo, cb.ID(), err)
 	}
 }
@@ -196,6 +203,9 @@ func (s *Server) managerOf(cb *runtime.Callback) (jobs.Manager, *protocol.Error)
 // refused exactly as an unknown one, so that the answer tells nothing.
 func (s *Server) cancel(sess *session, m protocol.Message) {
 	id := jobs.ID(m.Job)
+	if id == "" { // named by its call: the page left before it heard the id
+		id = sess.jobOfCall(m.Req, m.Callback)
+	}
 	ref, ok := sess.job(id)
 	if !ok {
 		s.warn("cancel of a job not in this session", "session", sess.short(), "job", clip(m.Job))

@@ -156,6 +156,26 @@ func (s *session) track(id jobs.ID, ref jobRef, ended bool) {
 	s.mu.Unlock()
 }
 
+// untrack forgets a job that was never submitted under id.
+func (s *session) untrack(id jobs.ID) {
+	s.mu.Lock()
+	delete(s.jobs, id)
+	s.mu.Unlock()
+}
+
+// jobOfCall returns the id of the unfinished job of call (req, callback),
+// or "" when there is none.
+func (s *session) jobOfCall(req uint64, callback string) jobs.ID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, ref := range s.jobs {
+		if ref.req == req && ref.callback == callback && !ref.ended {
+			return id
+		}
+	}
+	return ""
+}
+
 // holdsResult reports whether the session holds job id's result, not yet
 // written.
 func (s *session) holdsResult(id jobs.ID) bool {
