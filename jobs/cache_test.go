@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -27,14 +28,14 @@ func TestCacheJoinsInFlightAndAnswersHitsWithoutRunning(t *testing.T) {
 	f.handle(func(c *runtime.Call) error {
 		runs.Add(1)
 		started <- struct{}{}
-		<-g.ch
+		<-g.C
 		f.out.Set(c, "computed")
 		return nil
 	})
 
 	alice := submitReplaced(t, h, shared(f, "alice", "k1", 1))
-	recv(t, started, "the first run")
-	bob := &recorder{}
+	jobstest.Recv(t, started, "the first run")
+	bob := &jobstest.Recorder{}
 	id, err := h.m.Submit(context.Background(), shared(f, "bob", "k1", 1), bob)
 	if err != nil {
 		t.Fatal(err)
@@ -42,25 +43,25 @@ func TestCacheJoinsInFlightAndAnswersHitsWithoutRunning(t *testing.T) {
 	if got := alice.Events()[0].Job; id != got {
 		t.Fatalf("bob got job %s, want to join %s", id, got)
 	}
-	g.open()
-	for name, rec := range map[string]*recorder{"alice": alice, "bob": bob} {
-		if res := rec.result(t); res.Status != protocol.StatusOK {
+	g.Open()
+	for name, rec := range map[string]*jobstest.Recorder{"alice": alice, "bob": bob} {
+		if res := rec.Result(t); res.Status != protocol.StatusOK {
 			t.Fatalf("%s: %+v", name, res)
 		}
 	}
 	// Bob, who joined, can re-attach to the finished job after a reload.
-	if err := h.m.Attach(context.Background(), id, "bob", &recorder{}); err != nil {
+	if err := h.m.Attach(context.Background(), id, "bob", &jobstest.Recorder{}); err != nil {
 		t.Fatalf("bob re-attaching: %v", err)
 	}
 
-	carol := &recorder{}
+	carol := &jobstest.Recorder{}
 	if _, err := h.m.Submit(context.Background(), shared(f, "carol", "k1", 1), carol); err != nil {
 		t.Fatal(err)
 	}
-	if got := carol.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Finished) {
+	if got := carol.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Finished) {
 		t.Fatalf("a cache hit delivered %v, want queued then finished, no run", got)
 	}
-	wantValue(t, carol.result(t).Props, f.out.PropID(), `"computed"`)
+	wantValue(t, carol.Result(t).Props, f.out.PropID(), `"computed"`)
 	if n := runs.Load(); n != 1 {
 		t.Fatalf("the handler ran %d times for one key, want 1", n)
 	}
@@ -73,8 +74,8 @@ func TestWithoutACacheKeyEqualCallsAreNotShared(t *testing.T) {
 	f.handle(func(c *runtime.Call) error { runs.Add(1); return nil })
 	a, b := f.job("", 1), f.job("", 1)
 	a.Session, b.Session = "alice", "bob"
-	h.mustSubmit(a).result(t)
-	h.mustSubmit(b).result(t)
+	h.mustSubmit(a).Result(t)
+	h.mustSubmit(b).Result(t)
 	if n := runs.Load(); n != 2 {
 		t.Fatalf("equal calls of two sessions ran %d times, want 2", n)
 	}
@@ -90,13 +91,13 @@ func TestCachedResultsExpire(t *testing.T) {
 		j.CacheTTL = 50 * time.Millisecond
 		return j
 	}
-	h.mustSubmit(job()).result(t)
-	h.mustSubmit(job()).result(t) // a hit
+	h.mustSubmit(job()).Result(t)
+	h.mustSubmit(job()).Result(t) // a hit
 	if n := runs.Load(); n != 1 {
 		t.Fatalf("ran %d times before expiry, want 1", n)
 	}
-	waitUntil(t, "the cached result to expire and the handler to run again", func() bool {
-		h.mustSubmit(job()).result(t)
+	jobstest.WaitUntil(t, "the cached result to expire and the handler to run again", func() bool {
+		h.mustSubmit(job()).Result(t)
 		return runs.Load() == 2
 	})
 }

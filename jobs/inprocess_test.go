@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -27,101 +28,6 @@ var (
 
 func uniq(base string) string { return fmt.Sprintf("%s-%d", base, seq.Add(1)) }
 
-const waitLimit = 5 * time.Second
-
-// waitUntil polls cond every millisecond until it holds, failing the test
-// after waitLimit.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", waitLimit, what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// recv receives one value from ch, failing the test after waitLimit.
-func recv[T any](t *testing.T, ch <-chan T, what string) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(waitLimit):
-		t.Fatalf("timed out after %s waiting for %s", waitLimit, what)
-		panic("unreachable")
-	}
-}
-
-// recorder is a Sink that keeps every event it receives.
-type recorder struct {
-	mu     sync.Mutex
-	events []jobs.Event
-}
-
-func (r *recorder) Deliver(e jobs.Event) {
-	r.mu.Lock()
-	r.events = append(r.events, e)
-	r.mu.Unlock()
-}
-
-func (r *recorder) Events() []jobs.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]jobs.Event(nil), r.events...)
-}
-
-func (r *recorder) Kinds() []jobs.Kind {
-	var ks []jobs.Kind
-	for _, e := range r.Events() {
-		ks = append(ks, e.Kind)
-	}
-	return ks
-}
-
-// Finished returns the Finished events received so far.
-func (r *recorder) Finished() []jobs.Event {
-	var out []jobs.Event
-	for _, e := range r.Events() {
-		if e.Kind == jobs.Finished {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// result waits for the job's Finished event and returns its result.
-func (r *recorder) result(t *testing.T) runtime.Result {
-	t.Helper()
-	waitUntil(t, "a Finished event", func() bool { return len(r.Finished()) > 0 })
-	f := r.Finished()[0]
-	if f.Result == nil {
-		t.Fatal("Finished event without a Result")
-	}
-	return *f.Result
-}
-
-func kindsEqual(got []jobs.Kind, want ...jobs.Kind) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// gate is a channel a blocked handler waits on; the test opens it.
-type gate struct {
-	ch   chan struct{}
-	once sync.Once
-}
-
-func (g *gate) open() { g.once.Do(func() { close(g.ch) }) }
-
 // harness owns a manager for one test. At cleanup it opens every gate, shuts
 // the manager down, waiting for every handler to return, and then checks
 // that each accepted job got exactly one Finished event, last, and each
@@ -131,13 +37,13 @@ type harness struct {
 	m *jobs.InProcess
 
 	mu    sync.Mutex
-	gates []*gate
+	gates []*jobstest.Gate
 	subs  []submission
 }
 
 type submission struct {
 	job jobs.Job
-	rec *recorder
+	rec *jobstest.Recorder
 	err error
 }
 
@@ -147,16 +53,16 @@ func newHarness(t *testing.T, opts ...jobs.Option) *harness {
 	return h
 }
 
-func (h *harness) gate() *gate {
-	g := &gate{ch: make(chan struct{})}
+func (h *harness) gate() *jobstest.Gate {
+	g := jobstest.NewGate()
 	h.mu.Lock()
 	h.gates = append(h.gates, g)
 	h.mu.Unlock()
 	return g
 }
 
-func (h *harness) submit(job jobs.Job) (*recorder, error) {
-	rec := &recorder{}
+func (h *harness) submit(job jobs.Job) (*jobstest.Recorder, error) {
+	rec := &jobstest.Recorder{}
 	id, err := h.m.Submit(context.Background(), job, rec)
 	if err == nil && id != job.ID {
 		h.t.Errorf("Submit returned id %s for a new job %s", id, job.ID)
@@ -167,7 +73,7 @@ func (h *harness) submit(job jobs.Job) (*recorder, error) {
 	return rec, err
 }
 
-func (h *harness) mustSubmit(job jobs.Job) *recorder {
+func (h *harness) mustSubmit(job jobs.Job) *jobstest.Recorder {
 	h.t.Helper()
 	rec, err := h.submit(job)
 	if err != nil {
@@ -182,10 +88,10 @@ func (h *harness) drain() {
 	h.t.Helper()
 	h.mu.Lock()
 	for _, g := range h.gates {
-		g.open()
+		g.Open()
 	}
 	h.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), jobstest.WaitLimit)
 	defer cancel()
 	if err := h.m.Shutdown(ctx); err != nil {
 		h.t.Errorf("Shutdown after opening every gate: %v", err)
@@ -305,10 +211,10 @@ func (f *fixture) job(key string, n int) jobs.Job {
 // blocking returns a handler that sends its context on started, waits for g
 // ignoring the context, then reports progress (its error goes to late), sets
 // the output to "late" and returns nil.
-func blocking(f *fixture, g *gate, started chan<- context.Context, late chan<- error) runtime.Handler {
+func blocking(f *fixture, g *jobstest.Gate, started chan<- context.Context, late chan<- error) runtime.Handler {
 	return func(c *runtime.Call) error {
 		started <- c.Context()
-		<-g.ch
+		<-g.C
 		err := c.Progress(f.bar.Is(99))
 		if late != nil {
 			late <- err
@@ -339,7 +245,7 @@ func TestInProcessLifecycleOrder(t *testing.T) {
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
 		close(running)
-		<-g.ch
+		<-g.C
 		n := f.in.Get(c)
 		reportErrs <- c.Progress(f.bar.Is(n))
 		reportErrs <- c.SetProps(f.side.Is("halfway"))
@@ -349,22 +255,22 @@ func TestInProcessLifecycleOrder(t *testing.T) {
 	job := f.job("", 21)
 	rec := h.mustSubmit(job)
 
-	recv(t, running, "the handler to start")
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started) {
+	jobstest.Recv(t, running, "the handler to start")
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started) {
 		t.Fatalf("events while running = %v, want [queued started]", got)
 	}
 	if n := h.m.Len(); n != 1 {
 		t.Errorf("Len while running = %d, want 1", n)
 	}
 
-	g.open()
-	res := rec.result(t)
+	g.Open()
+	res := rec.Result(t)
 	for range 2 {
-		if err := recv(t, reportErrs, "a report error"); err != nil {
+		if err := jobstest.Recv(t, reportErrs, "a report error"); err != nil {
 			t.Errorf("report while running: %v", err)
 		}
 	}
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.SetProps, jobs.Finished) {
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.SetProps, jobs.Finished) {
 		t.Fatalf("events = %v, want [queued started progress set_props finished]", got)
 	}
 	events := rec.Events()
@@ -383,7 +289,7 @@ func TestInProcessLifecycleOrder(t *testing.T) {
 		}
 	}
 
-	waitUntil(t, "Len to drop to 0", func() bool { return h.m.Len() == 0 })
+	jobstest.WaitUntil(t, "Len to drop to 0", func() bool { return h.m.Len() == 0 })
 	if h.m.Cancel(job.ID) {
 		t.Error("Cancel of a finished job reported true")
 	}
@@ -401,13 +307,13 @@ func TestInProcessCancelRunningIgnoringContext(t *testing.T) {
 	f.handle(blocking(f, g, started, late))
 	job := f.job("", 1)
 	rec := h.mustSubmit(job)
-	ctx := recv(t, started, "the handler to start")
+	ctx := jobstest.Recv(t, started, "the handler to start")
 
 	if !h.m.Cancel(job.ID) {
 		t.Fatal("Cancel of a running job reported false")
 	}
 	// Finished is delivered by Cancel itself, before it returns.
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
 		t.Fatalf("events right after Cancel = %v, want [queued started finished]", got)
 	}
 	res := *rec.Finished()[0].Result
@@ -430,12 +336,12 @@ func TestInProcessCancelRunningIgnoringContext(t *testing.T) {
 	}
 
 	// The handler ignored the context; let it return its late result.
-	g.open()
-	if err := recv(t, late, "the late progress report"); err == nil {
+	g.Open()
+	if err := jobstest.Recv(t, late, "the late progress report"); err == nil {
 		t.Error("Progress after cancellation returned nil")
 	}
 	h.drain()
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
 		t.Fatalf("events after the handler returned = %v, want [queued started finished]: the late result must be discarded", got)
 	}
 	if st := rec.Finished()[0].Result.Status; st != protocol.StatusCancelled {
@@ -458,10 +364,10 @@ func TestInProcessCancelQueued(t *testing.T) {
 	})
 
 	recA := h.mustSubmit(first.job("", 1))
-	recv(t, started, "the first job to start")
+	jobstest.Recv(t, started, "the first job to start")
 	jobB := second.job("", 2)
 	recB := h.mustSubmit(jobB)
-	if got := recB.Kinds(); !kindsEqual(got, jobs.Queued) {
+	if got := recB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued) {
 		t.Fatalf("queued job's events = %v, want [queued]", got)
 	}
 	if n := h.m.Len(); n != 2 {
@@ -471,7 +377,7 @@ func TestInProcessCancelQueued(t *testing.T) {
 	if !h.m.Cancel(jobB.ID) {
 		t.Fatal("Cancel of a queued job reported false")
 	}
-	if got := recB.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Finished) {
+	if got := recB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Finished) {
 		t.Fatalf("events right after Cancel = %v, want [queued finished]", got)
 	}
 	if st := recB.Finished()[0].Result.Status; st != protocol.StatusCancelled {
@@ -486,10 +392,10 @@ func TestInProcessCancelQueued(t *testing.T) {
 	if n := ran.Load(); n != 0 {
 		t.Errorf("the cancelled queued handler ran %d times", n)
 	}
-	if got := recB.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Finished) {
+	if got := recB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Finished) {
 		t.Errorf("events of the cancelled queued job = %v, want [queued finished]", got)
 	}
-	if res := recA.result(t); res.Status != protocol.StatusOK {
+	if res := recA.Result(t); res.Status != protocol.StatusOK {
 		t.Errorf("first job = %+v, want ok", res)
 	}
 }
@@ -510,11 +416,11 @@ func TestInProcessSupersede(t *testing.T) {
 		})
 		jobA := f.job("session/cb", 1)
 		recA := h.mustSubmit(jobA)
-		ctxA := recv(t, started, "the first job to start")
+		ctxA := jobstest.Recv(t, started, "the first job to start")
 
 		recB := h.mustSubmit(f.job("session/cb", 2))
 		// The supersede happens inside Submit.
-		if got := recA.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
+		if got := recA.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
 			t.Fatalf("first job's events after the second Submit = %v, want [queued started finished]", got)
 		}
 		if st := recA.Finished()[0].Result.Status; st != protocol.StatusCancelled {
@@ -527,14 +433,14 @@ func TestInProcessSupersede(t *testing.T) {
 			t.Error("Cancel of the superseded job reported true")
 		}
 
-		resB := recB.result(t)
+		resB := recB.Result(t)
 		if resB.Status != protocol.StatusOK {
 			t.Fatalf("second job = %+v, want ok", resB)
 		}
 		wantValue(t, resB.Props, f.out.PropID(), `"second"`)
 
-		g.open()
-		if err := recv(t, late, "the superseded job's late report"); err == nil {
+		g.Open()
+		if err := jobstest.Recv(t, late, "the superseded job's late report"); err == nil {
 			t.Error("Progress of a superseded job returned nil")
 		}
 		h.drain()
@@ -559,13 +465,13 @@ func TestInProcessSupersede(t *testing.T) {
 			return nil
 		})
 		h.mustSubmit(blocker.job("", 0))
-		recv(t, started, "the blocker to start")
+		jobstest.Recv(t, started, "the blocker to start")
 		recA := h.mustSubmit(f.job("k", 1))
 		recB := h.mustSubmit(f.job("k", 2))
-		if got := recA.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Finished) {
+		if got := recA.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Finished) {
 			t.Fatalf("superseded queued job's events = %v, want [queued finished]", got)
 		}
-		if got := recB.Kinds(); !kindsEqual(got, jobs.Queued) {
+		if got := recB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued) {
 			t.Fatalf("new job's events = %v, want [queued]", got)
 		}
 		h.drain()
@@ -575,7 +481,7 @@ func TestInProcessSupersede(t *testing.T) {
 		if _, ran := runs.Load(2); !ran {
 			t.Error("the superseding job did not run")
 		}
-		if st := recB.result(t).Status; st != protocol.StatusOK {
+		if st := recB.Result(t).Status; st != protocol.StatusOK {
 			t.Errorf("superseding job status = %s, want ok", st)
 		}
 	})
@@ -588,8 +494,8 @@ func TestInProcessSupersede(t *testing.T) {
 		f.handle(blocking(f, g, started, nil))
 		recA := h.mustSubmit(f.job("alice/cb", 1))
 		recB := h.mustSubmit(f.job("bob/cb", 2))
-		ctx1 := recv(t, started, "a job to start")
-		ctx2 := recv(t, started, "the other job to start")
+		ctx1 := jobstest.Recv(t, started, "a job to start")
+		ctx2 := jobstest.Recv(t, started, "the other job to start")
 		if n := len(recA.Finished()) + len(recB.Finished()); n != 0 {
 			t.Fatalf("%d jobs finished before release; different keys must not supersede", n)
 		}
@@ -598,9 +504,9 @@ func TestInProcessSupersede(t *testing.T) {
 				t.Errorf("a job's context is cancelled (cause %v)", context.Cause(ctx))
 			}
 		}
-		g.open()
-		for _, rec := range []*recorder{recA, recB} {
-			if res := rec.result(t); res.Status != protocol.StatusOK {
+		g.Open()
+		for _, rec := range []*jobstest.Recorder{recA, recB} {
+			if res := rec.Result(t); res.Status != protocol.StatusOK {
 				t.Errorf("result = %+v, want ok", res)
 			}
 		}
@@ -613,15 +519,15 @@ func TestInProcessSupersede(t *testing.T) {
 		f := newFixture()
 		f.handle(blocking(f, g, started, nil))
 		recA := h.mustSubmit(f.job("", 1))
-		recv(t, started, "the first job to start")
+		jobstest.Recv(t, started, "the first job to start")
 		recB := h.mustSubmit(f.job("", 2))
-		recv(t, started, "the second job to start")
+		jobstest.Recv(t, started, "the second job to start")
 		if n := len(recA.Finished()); n != 0 {
 			t.Fatalf("a job with an empty key was superseded by another with an empty key")
 		}
-		g.open()
-		for _, rec := range []*recorder{recA, recB} {
-			if res := rec.result(t); res.Status != protocol.StatusOK {
+		g.Open()
+		for _, rec := range []*jobstest.Recorder{recA, recB} {
+			if res := rec.Result(t); res.Status != protocol.StatusOK {
 				t.Errorf("result = %+v, want ok", res)
 			}
 		}
@@ -639,26 +545,26 @@ func TestInProcessReportsAfterCancelFail(t *testing.T) {
 			errs <- fmt.Errorf("progress before cancel: %w", err)
 		}
 		close(running)
-		<-g.ch // ignores the context
+		<-g.C // ignores the context
 		errs <- c.Progress(f.bar.Is(2))
 		errs <- c.SetProps(f.side.Is("after"))
 		return nil
 	})
 	job := f.job("", 1)
 	rec := h.mustSubmit(job)
-	recv(t, running, "the handler to report progress")
+	jobstest.Recv(t, running, "the handler to report progress")
 	if !h.m.Cancel(job.ID) {
 		t.Fatal("Cancel reported false")
 	}
-	g.open()
-	if err := recv(t, errs, "Progress after cancel"); err == nil {
+	g.Open()
+	if err := jobstest.Recv(t, errs, "Progress after cancel"); err == nil {
 		t.Error("Progress after cancel returned nil")
 	}
-	if err := recv(t, errs, "SetProps after cancel"); err == nil {
+	if err := jobstest.Recv(t, errs, "SetProps after cancel"); err == nil {
 		t.Error("SetProps after cancel returned nil")
 	}
 	h.drain()
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.Finished) {
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.Finished) {
 		t.Errorf("events = %v, want [queued started progress finished]: nothing may follow Finished", got)
 	}
 }
@@ -674,7 +580,7 @@ func TestInProcessPanicKeepsRunning(t *testing.T) {
 		return nil
 	})
 	recPanic := h.mustSubmit(f.job("", 1))
-	res := recPanic.result(t)
+	res := recPanic.Result(t)
 	if res.Status != protocol.StatusError || res.Err == nil || res.Err.Code != protocol.CodePanic {
 		t.Fatalf("result = %+v, want error with code panic", res)
 	}
@@ -688,7 +594,7 @@ func TestInProcessPanicKeepsRunning(t *testing.T) {
 	// The single worker survived and runs the next jobs.
 	for i := range 3 {
 		rec := h.mustSubmit(f.job("", 10+i))
-		if res := rec.result(t); res.Status != protocol.StatusOK {
+		if res := rec.Result(t); res.Status != protocol.StatusOK {
 			t.Fatalf("job after the panic = %+v, want ok", res)
 		}
 	}
@@ -704,7 +610,7 @@ func TestInProcessHandlerError(t *testing.T) {
 		}
 		return errors.New("disk on fire")
 	})
-	res := h.mustSubmit(f.job("", 1)).result(t)
+	res := h.mustSubmit(f.job("", 1)).Result(t)
 	if res.Status != protocol.StatusError || res.Err == nil || res.Err.Code != protocol.CodeHandler {
 		t.Fatalf("result = %+v, want error with code handler", res)
 	}
@@ -715,7 +621,7 @@ func TestInProcessHandlerError(t *testing.T) {
 		t.Errorf("an error result carries props %v", res.Props)
 	}
 
-	res = h.mustSubmit(f.job("", 2)).result(t)
+	res = h.mustSubmit(f.job("", 2)).Result(t)
 	if res.Status != protocol.StatusError || res.Err == nil || res.Err.Code != "custom" {
 		t.Errorf("a *protocol.Error result = %+v, want its own code", res)
 	}
@@ -730,21 +636,21 @@ func TestInProcessTimeout(t *testing.T) {
 		f := newFixture()
 		f.handle(blocking(f, g, started, late), runtime.Timeout(20*time.Millisecond))
 		rec := h.mustSubmit(f.job("", 1))
-		ctx := recv(t, started, "the handler to start")
+		ctx := jobstest.Recv(t, started, "the handler to start")
 
-		res := rec.result(t)
+		res := rec.Result(t)
 		if res.Status != protocol.StatusError || res.Err == nil || res.Err.Code != protocol.CodeTimeout {
 			t.Fatalf("result = %+v, want error with code timeout", res)
 		}
 		if cause := context.Cause(ctx); !errors.Is(cause, context.DeadlineExceeded) {
 			t.Errorf("context cause = %v, want DeadlineExceeded", cause)
 		}
-		g.open()
-		if err := recv(t, late, "the late report"); err == nil {
+		g.Open()
+		if err := jobstest.Recv(t, late, "the late report"); err == nil {
 			t.Error("Progress after timeout returned nil")
 		}
 		h.drain()
-		if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
+		if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
 			t.Errorf("events = %v, want [queued started finished]", got)
 		}
 		if code := rec.Finished()[0].Result.Err.Code; code != protocol.CodeTimeout {
@@ -759,8 +665,8 @@ func TestInProcessTimeout(t *testing.T) {
 		f := newFixture()
 		f.handle(blocking(f, g, started, nil))
 		rec := h.mustSubmit(f.job("", 1))
-		recv(t, started, "the handler to start")
-		res := rec.result(t)
+		jobstest.Recv(t, started, "the handler to start")
+		res := rec.Result(t)
 		if res.Status != protocol.StatusError || res.Err == nil || res.Err.Code != protocol.CodeTimeout {
 			t.Fatalf("result = %+v, want error with code timeout", res)
 		}
@@ -773,7 +679,7 @@ func TestInProcessTimeout(t *testing.T) {
 			f.out.Set(c, "quick")
 			return nil
 		}, runtime.Timeout(time.Hour))
-		if res := h.mustSubmit(f.job("", 1)).result(t); res.Status != protocol.StatusOK {
+		if res := h.mustSubmit(f.job("", 1)).Result(t); res.Status != protocol.StatusOK {
 			t.Errorf("result = %+v, want ok", res)
 		}
 	})
@@ -787,7 +693,7 @@ func TestInProcessBusy(t *testing.T) {
 	f.handle(blocking(f, g, started, nil))
 
 	h.mustSubmit(f.job("", 1))
-	recv(t, started, "the first job to start") // the queue is empty again
+	jobstest.Recv(t, started, "the first job to start") // the queue is empty again
 	jobB := f.job("k", 2)
 	recB := h.mustSubmit(jobB) // fills the one slot
 
@@ -799,7 +705,7 @@ func TestInProcessBusy(t *testing.T) {
 		t.Errorf("a refused job's sink received %d events", n)
 	}
 	// A refused job must not supersede the queued job with its key.
-	if got := recB.Kinds(); !kindsEqual(got, jobs.Queued) {
+	if got := recB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued) {
 		t.Errorf("queued job's events after a refused Submit with its key = %v, want [queued]", got)
 	}
 	if n := h.m.Len(); n != 2 {
@@ -807,8 +713,8 @@ func TestInProcessBusy(t *testing.T) {
 	}
 
 	// Once the worker takes B, the slot is free again.
-	g.open()
-	recv(t, started, "the queued job to start")
+	g.Open()
+	jobstest.Recv(t, started, "the queued job to start")
 	if _, err := h.submit(f.job("", 4)); err != nil {
 		t.Errorf("Submit after the queue drained: %v", err)
 	}
@@ -842,16 +748,16 @@ func TestInProcessShutdownWaitsForRunningJob(t *testing.T) {
 	probe := newFixture()
 	probe.handle(func(c *runtime.Call) error { return nil })
 	rec := h.mustSubmit(f.job("", 1))
-	ctx := recv(t, started, "the handler to start")
+	ctx := jobstest.Recv(t, started, "the handler to start")
 
 	shutdown := make(chan error, 1)
 	go func() {
-		sctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		sctx, cancel := context.WithTimeout(context.Background(), jobstest.WaitLimit)
 		defer cancel()
 		shutdown <- h.m.Shutdown(sctx)
 	}()
 	// Shutdown has begun once Submit is refused.
-	waitUntil(t, "Submit to be refused", func() bool {
+	jobstest.WaitUntil(t, "Submit to be refused", func() bool {
 		_, err := h.submit(probe.job("", 2))
 		return errors.Is(err, jobs.ErrClosed)
 	})
@@ -867,8 +773,8 @@ func TestInProcessShutdownWaitsForRunningJob(t *testing.T) {
 		t.Errorf("the running job's context was cancelled: %v", context.Cause(ctx))
 	}
 
-	g.open()
-	if err := recv(t, shutdown, "Shutdown to return"); err != nil {
+	g.Open()
+	if err := jobstest.Recv(t, shutdown, "Shutdown to return"); err != nil {
 		t.Fatalf("Shutdown = %v, want nil", err)
 	}
 	// Shutdown returned only after the job ended, so its result is here.
@@ -890,7 +796,7 @@ func TestInProcessShutdownDeadlineEndsJobs(t *testing.T) {
 	f := newFixture()
 	f.handle(blocking(f, g, started, nil))
 	recA := h.mustSubmit(f.job("", 1))
-	ctxA := recv(t, started, "the first job to start")
+	ctxA := jobstest.Recv(t, started, "the first job to start")
 	recB := h.mustSubmit(f.job("", 2)) // queued behind A
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -902,7 +808,7 @@ func TestInProcessShutdownDeadlineEndsJobs(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Shutdown error %v does not wrap the context's error", err)
 	}
-	for name, rec := range map[string]*recorder{"running": recA, "queued": recB} {
+	for name, rec := range map[string]*jobstest.Recorder{"running": recA, "queued": recB} {
 		fin := rec.Finished()
 		if len(fin) != 1 {
 			t.Errorf("%s job: %d Finished events when Shutdown returned, want 1", name, len(fin))
@@ -926,10 +832,10 @@ func TestInProcessShutdownDeadlineEndsJobs(t *testing.T) {
 		t.Error("the queued job ran after Shutdown ended it")
 	default:
 	}
-	if got := recB.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Finished) {
+	if got := recB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Finished) {
 		t.Errorf("queued job's events = %v, want [queued finished]", got)
 	}
-	if got := recA.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
+	if got := recA.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Finished) {
 		t.Errorf("running job's events = %v, want [queued started finished]", got)
 	}
 }
@@ -937,7 +843,7 @@ func TestInProcessShutdownDeadlineEndsJobs(t *testing.T) {
 func TestInProcessUnknownCallback(t *testing.T) {
 	h := newHarness(t)
 	rec := h.mustSubmit(jobs.Job{ID: jobs.NewID(), Callback: "jobstest:no-such.prop"})
-	res := rec.result(t)
+	res := rec.Result(t)
 	if res.Status != protocol.StatusError || res.Err == nil || res.Err.Code != protocol.CodeUnknownCallback {
 		t.Errorf("result = %+v, want error with code unknown_callback", res)
 	}
@@ -980,12 +886,12 @@ func TestInProcessManyJobs(t *testing.T) {
 		f.out.Set(c, strconv.Itoa(n*n))
 		return nil
 	})
-	var recs []*recorder
+	var recs []*jobstest.Recorder
 	for i := range 50 {
 		recs = append(recs, h.mustSubmit(f.job("", i)))
 	}
 	for i, rec := range recs {
-		res := rec.result(t)
+		res := rec.Result(t)
 		if res.Status != protocol.StatusOK {
 			t.Fatalf("job %d: %+v", i, res)
 		}

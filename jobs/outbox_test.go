@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -293,7 +294,7 @@ func TestOutboxPendingSignal(t *testing.T) {
 			o.Deliver(setProps("A", pv("side", "children", strconv.Itoa(i))))
 		}
 	}()
-	recv(t, done, "Deliver to return with nobody reading Pending")
+	jobstest.Recv(t, done, "Deliver to return with nobody reading Pending")
 	if !signalled(o) {
 		t.Fatal("not signalled after Deliver")
 	}

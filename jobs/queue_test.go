@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/runtime"
 )
 
 // lastPosition returns the position of rec's latest Queued event.
-func lastPosition(rec *recorder) int {
+func lastPosition(rec *jobstest.Recorder) int {
 	pos := -1
 	for _, e := range rec.Events() {
 		if e.Kind == jobs.Queued {
@@ -29,17 +30,17 @@ func placed(f *fixture, n int) jobs.Job {
 
 func TestQueuedJobsHearTheirPlaceAsTheQueueMoves(t *testing.T) {
 	h := newHarness(t, jobs.Workers(1), jobs.QueuePlaceEvery(0))
-	gates := []*gate{h.gate(), h.gate(), h.gate(), h.gate()}
+	gates := []*jobstest.Gate{h.gate(), h.gate(), h.gate(), h.gate()}
 	started := make(chan int, 3)
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
 		n := f.in.Get(c)
 		started <- n
-		<-gates[n].ch
+		<-gates[n].C
 		return nil
 	})
 	a := h.mustSubmit(placed(f, 0))
-	if got := recv(t, started, "the first job"); got != 0 {
+	if got := jobstest.Recv(t, started, "the first job"); got != 0 {
 		t.Fatalf("job %d started first", got)
 	}
 	b := h.mustSubmit(placed(f, 1))
@@ -48,10 +49,10 @@ func TestQueuedJobsHearTheirPlaceAsTheQueueMoves(t *testing.T) {
 		t.Fatalf("positions %d and %d behind a running job, want 1 and 2", pb, pc)
 	}
 
-	gates[0].open()
-	a.result(t)
-	recv(t, started, "the second job")
-	waitUntil(t, "the third job to move up", func() bool { return lastPosition(c) == 1 })
+	gates[0].Open()
+	a.Result(t)
+	jobstest.Recv(t, started, "the second job")
+	jobstest.WaitUntil(t, "the third job to move up", func() bool { return lastPosition(c) == 1 })
 	// The first job's run time now gives the next an estimate.
 	if e := c.Events(); e[len(e)-1].ETA <= 0 {
 		t.Errorf("no estimate after a job finished: %+v", e[len(e)-1])
@@ -63,31 +64,31 @@ func TestQueuedJobsHearTheirPlaceAsTheQueueMoves(t *testing.T) {
 		t.Fatalf("position %d, want 2", p)
 	}
 	h.m.Cancel(c.Events()[0].Job)
-	waitUntil(t, "the last job to move up", func() bool { return lastPosition(d) == 1 })
+	jobstest.WaitUntil(t, "the last job to move up", func() bool { return lastPosition(d) == 1 })
 	for _, g := range gates[1:] {
-		g.open()
+		g.Open()
 	}
 }
 
 // holdTheWorker has h's one worker run job 0 of f, whose jobs say their
 // number on started as they start and wait for g.
-func holdTheWorker(t *testing.T, h *harness) (*fixture, *gate, chan int) {
+func holdTheWorker(t *testing.T, h *harness) (*fixture, *jobstest.Gate, chan int) {
 	t.Helper()
 	g := h.gate()
 	started := make(chan int, 8)
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
 		started <- f.in.Get(c)
-		<-g.ch
+		<-g.C
 		return nil
 	})
 	h.mustSubmit(f.job("", 0))
-	recv(t, started, "the first job")
+	jobstest.Recv(t, started, "the first job")
 	return f, g, started
 }
 
 // queuedEvents counts rec's Queued events.
-func queuedEvents(rec *recorder) int {
+func queuedEvents(rec *jobstest.Recorder) int {
 	n := 0
 	for _, e := range rec.Events() {
 		if e.Kind == jobs.Queued {
@@ -102,17 +103,17 @@ func queuedEvents(rec *recorder) int {
 func TestJobsThatShowNoPlaceHearOnlyTheFirst(t *testing.T) {
 	h := newHarness(t, jobs.Workers(1), jobs.QueuePlaceEvery(0))
 	f, g, started := holdTheWorker(t, h)
-	quiet := []*recorder{h.mustSubmit(f.job("", 1)), h.mustSubmit(f.job("", 2)), h.mustSubmit(f.job("", 3))}
+	quiet := []*jobstest.Recorder{h.mustSubmit(f.job("", 1)), h.mustSubmit(f.job("", 2)), h.mustSubmit(f.job("", 3))}
 	shown := h.mustSubmit(placed(f, 4))
 	if p := lastPosition(shown); p != 4 {
 		t.Fatalf("the placed job is told place %d, want 4", p)
 	}
-	g.open()
+	g.Open()
 	for range 4 {
-		recv(t, started, "a queued job")
+		jobstest.Recv(t, started, "a queued job")
 	}
 	for _, rec := range append(quiet, shown) {
-		rec.result(t)
+		rec.Result(t)
 	}
 	for i, rec := range quiet {
 		if n := queuedEvents(rec); n != 1 {
@@ -140,8 +141,8 @@ func TestQueuePlacesArePaced(t *testing.T) {
 	if n := queuedEvents(behind); n != 1 {
 		t.Fatalf("the move within the interval was told at once: %d queued events", n)
 	}
-	g.open()
-	behind.result(t)
+	g.Open()
+	behind.Result(t)
 	if n := queuedEvents(behind); n != 1 {
 		t.Errorf("a place held back was told after the job left the queue: %d queued events", n)
 	}
@@ -155,11 +156,11 @@ func TestAPacedPlaceIsToldLater(t *testing.T) {
 	last := h.mustSubmit(placed(f, 3))
 	h.m.Cancel(a.Events()[0].Job)
 	h.m.Cancel(b.Events()[0].Job) // 3rd, then 2nd, then 1st
-	waitUntil(t, "the latest place", func() bool { return lastPosition(last) == 1 })
+	jobstest.WaitUntil(t, "the latest place", func() bool { return lastPosition(last) == 1 })
 	if n := queuedEvents(last); n > 3 {
 		t.Errorf("%d queued events for two moves", n)
 	}
-	g.open()
+	g.Open()
 }
 
 // A burst of calls is admitted while workers are free, even before they
@@ -171,7 +172,7 @@ func TestABurstFillsFreeWorkersBeforeTheQueue(t *testing.T) {
 	g := h.gate()
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
-		<-g.ch
+		<-g.C
 		return nil
 	})
 	for i := range workers + queue {
@@ -182,5 +183,5 @@ func TestABurstFillsFreeWorkersBeforeTheQueue(t *testing.T) {
 	if _, err := h.submit(f.job("", 99)); !errors.Is(err, jobs.ErrBusy) {
 		t.Fatalf("a job past the free workers and the queue: %v, want ErrBusy", err)
 	}
-	g.open()
+	g.Open()
 }

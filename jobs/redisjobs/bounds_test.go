@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/jobs/redisjobs"
 	"github.com/longcall/longcall/runtime"
 )
@@ -16,7 +17,7 @@ import (
 // sink hears nothing.
 func refused(t *testing.T, m jobs.Manager, job jobs.Job, want error) {
 	t.Helper()
-	rec := &recorder{}
+	rec := &jobstest.Recorder{}
 	if _, err := m.Submit(context.Background(), job, rec); !errors.Is(err, want) || !errors.Is(err, jobs.ErrBusy) {
 		t.Fatalf("Submit of a job past the bound: %v, want %v (a jobs.ErrBusy)", err, want)
 	}
@@ -32,7 +33,7 @@ func TestRedisQueueIsBounded(t *testing.T) {
 	a, b := r.manager(), r.manager()
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error { return nil })
-	var recs []*recorder
+	var recs []*jobstest.Recorder
 	for i, m := range []jobs.Manager{a, b, a} {
 		job := f.job("", i)
 		job.Session = uniq("session")
@@ -44,9 +45,9 @@ func TestRedisQueueIsBounded(t *testing.T) {
 
 	r.worker() // the queue drains, and takes jobs again
 	for _, rec := range recs {
-		rec.result(t)
+		rec.Result(t)
 	}
-	r.submit(b, job).result(t)
+	r.submit(b, job).Result(t)
 }
 
 // A session's unfinished jobs are counted in Redis, over every web process:
@@ -58,7 +59,7 @@ func TestRedisSessionJobsAreCountedAcrossWebProcesses(t *testing.T) {
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error { return nil })
 	first := r.submit(a, f.job("key-1", 1))
-	recs := []*recorder{first, r.submit(b, f.job("key-2", 2))}
+	recs := []*jobstest.Recorder{first, r.submit(b, f.job("key-2", 2))}
 	refused(t, a, f.job("key-3", 3), redisjobs.ErrSessionJobs)
 	refused(t, b, f.job("key-3", 3), redisjobs.ErrSessionJobs)
 	other := f.job("key-3", 3)
@@ -72,7 +73,7 @@ func TestRedisSessionJobsAreCountedAcrossWebProcesses(t *testing.T) {
 	recs = append(recs, r.submit(a, f.job("key-3", 5))) // the cancelled job no longer counts
 	r.worker()
 	for _, rec := range recs {
-		rec.result(t)
+		rec.Result(t)
 	}
 }
 
@@ -84,8 +85,8 @@ func TestRedisSessionHoldsItsShareOfAWorkerAndNoMore(t *testing.T) {
 	r := newRig(t)
 	m := r.manager()
 	r.worker(func(o *redisjobs.Options) { o.Concurrency, o.SessionWorkers = 4, 2 })
-	g := &gate{ch: make(chan struct{})}
-	defer g.open()
+	g := jobstest.NewGate()
+	defer g.Open()
 	var greedy atomic.Int32
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
@@ -93,10 +94,10 @@ func TestRedisSessionHoldsItsShareOfAWorkerAndNoMore(t *testing.T) {
 			return nil // another user's quick job
 		}
 		greedy.Add(1)
-		<-g.ch // ignores its context
+		<-g.C // ignores its context
 		return nil
 	})
-	var recs []*recorder
+	var recs []*jobstest.Recorder
 	for i := 1; i <= 4; i++ {
 		recs = append(recs, r.submit(m, f.job("key-"+strconv.Itoa(i), i)))
 	}
@@ -108,21 +109,21 @@ func TestRedisSessionHoldsItsShareOfAWorkerAndNoMore(t *testing.T) {
 		}
 		return out
 	}
-	waitUntil(t, "the greedy session's jobs running", func() bool { return len(running()) >= 2 })
+	jobstest.WaitUntil(t, "the greedy session's jobs running", func() bool { return len(running()) >= 2 })
 	for _, id := range running() {
 		m.Cancel(id) // its handler lingers, holding its slot
 	}
 
 	other := f.job("other", 0)
 	other.Session = "another user"
-	if res := r.submit(m, other).result(t); res.Err != nil {
+	if res := r.submit(m, other).Result(t); res.Err != nil {
 		t.Fatalf("another user's job: %+v", res.Err)
 	}
 	if n := greedy.Load(); n != 2 {
 		t.Errorf("the greedy session's handlers started: %d, want its share, 2, while two linger", n)
 	}
-	g.open()
+	g.Open()
 	for _, rec := range recs {
-		rec.result(t)
+		rec.Result(t)
 	}
 }

@@ -5,18 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
-// Helpers shared with the jobs package's tests (jobs/inprocess_test.go,
-// attach_test.go, queue_test.go): a test package cannot import another's.
+// The Redis manager's test helpers; what the in-process manager's tests use
+// too (a recording Sink, gates, waits) is in jobs/jobstest.
 
 // The jobs tests register their callbacks on one dashboard. Component ids are
 // made unique per callback so that the tests can run with -count=N in one
@@ -28,104 +27,9 @@ var (
 
 func uniq(base string) string { return fmt.Sprintf("%s-%d", base, seq.Add(1)) }
 
-const waitLimit = 5 * time.Second
-
-// waitUntil polls cond every millisecond until it holds, failing the test
-// after waitLimit.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", waitLimit, what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// recv receives one value from ch, failing the test after waitLimit.
-func recv[T any](t *testing.T, ch <-chan T, what string) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(waitLimit):
-		t.Fatalf("timed out after %s waiting for %s", waitLimit, what)
-		panic("unreachable")
-	}
-}
-
-// recorder is a Sink that keeps every event it receives.
-type recorder struct {
-	mu     sync.Mutex
-	events []jobs.Event
-}
-
-func (r *recorder) Deliver(e jobs.Event) {
-	r.mu.Lock()
-	r.events = append(r.events, e)
-	r.mu.Unlock()
-}
-
-func (r *recorder) Events() []jobs.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]jobs.Event(nil), r.events...)
-}
-
-func (r *recorder) Kinds() []jobs.Kind {
-	var ks []jobs.Kind
-	for _, e := range r.Events() {
-		ks = append(ks, e.Kind)
-	}
-	return ks
-}
-
-// Finished returns the Finished events received so far.
-func (r *recorder) Finished() []jobs.Event {
-	var out []jobs.Event
-	for _, e := range r.Events() {
-		if e.Kind == jobs.Finished {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// result waits for the job's Finished event and returns its result.
-func (r *recorder) result(t *testing.T) runtime.Result {
-	t.Helper()
-	waitUntil(t, "a Finished event", func() bool { return len(r.Finished()) > 0 })
-	f := r.Finished()[0]
-	if f.Result == nil {
-		t.Fatal("Finished event without a Result")
-	}
-	return *f.Result
-}
-
-func kindsEqual(got []jobs.Kind, want ...jobs.Kind) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// gate is a channel a blocked handler waits on; the test opens it.
-type gate struct {
-	ch   chan struct{}
-	once sync.Once
-}
-
-func (g *gate) open() { g.once.Do(func() { close(g.ch) }) }
-
 type submission struct {
 	job jobs.Job
-	rec *recorder
+	rec *jobstest.Recorder
 	err error
 }
 
@@ -226,10 +130,10 @@ func (f *fixture) job(key string, n int) jobs.Job {
 // blocking returns a handler that sends its context on started, waits for g
 // ignoring the context, then reports progress (its error goes to late), sets
 // the output to "late" and returns nil.
-func blocking(f *fixture, g *gate, started chan<- context.Context, late chan<- error) runtime.Handler {
+func blocking(f *fixture, g *jobstest.Gate, started chan<- context.Context, late chan<- error) runtime.Handler {
 	return func(c *runtime.Call) error {
 		started <- c.Context()
-		<-g.ch
+		<-g.C
 		err := c.Progress(f.bar.Is(99))
 		if late != nil {
 			late <- err
@@ -254,13 +158,13 @@ func wantValue(t *testing.T, props []protocol.PropValue, id runtime.PropID, want
 
 // stepper is a handler that reports progress 1 and 2, waits for its gate,
 // reports 3 and sets its output; runs counts its runs.
-func stepper(f *fixture, g *gate, reported chan<- struct{}, runs *atomic.Int32) runtime.Handler {
+func stepper(f *fixture, g *jobstest.Gate, reported chan<- struct{}, runs *atomic.Int32) runtime.Handler {
 	return func(c *runtime.Call) error {
 		runs.Add(1)
 		c.Progress(f.bar.Is(1))
 		c.Progress(f.bar.Is(2))
 		reported <- struct{}{}
-		<-g.ch
+		<-g.C
 		if err := c.Progress(f.bar.Is(3)); err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/jobs/redisjobs"
 	"github.com/longcall/longcall/jobs/redistest"
 	"github.com/longcall/longcall/runtime"
@@ -97,9 +98,9 @@ func (r *rig) inspector() *asynq.Inspector {
 	return i
 }
 
-func (r *rig) submit(m jobs.Manager, job jobs.Job) *recorder {
+func (r *rig) submit(m jobs.Manager, job jobs.Job) *jobstest.Recorder {
 	r.t.Helper()
-	rec := &recorder{}
+	rec := &jobstest.Recorder{}
 	id, err := m.Submit(context.Background(), job, rec)
 	if err != nil {
 		r.t.Fatalf("Submit: %v", err)
@@ -115,7 +116,7 @@ func (r *rig) submit(m jobs.Manager, job jobs.Job) *recorder {
 
 func (r *rig) close() {
 	shutdown := func(what string, s interface{ Shutdown(context.Context) error }) {
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		ctx, cancel := context.WithTimeout(context.Background(), jobstest.WaitLimit)
 		defer cancel()
 		if err := s.Shutdown(ctx); err != nil {
 			r.t.Errorf("%s shutdown: %v", what, err)
@@ -168,12 +169,12 @@ func TestRedisLifecycle(t *testing.T) {
 		return nil
 	})
 	rec := r.submit(m, f.job("", 21))
-	res := rec.result(t)
+	res := rec.Result(t)
 	if res.Status != protocol.StatusOK {
 		t.Fatalf("result %+v", res)
 	}
 	wantValue(t, res.Props, f.out.PropID(), `"got 21"`)
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.SetProps, jobs.SetProps, jobs.SetProps, jobs.Progress, jobs.Finished) {
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.SetProps, jobs.SetProps, jobs.SetProps, jobs.Progress, jobs.Finished) {
 		t.Fatalf("events %v", got)
 	}
 	for i, e := range rec.Events()[2:5] {
@@ -195,15 +196,15 @@ func TestRedisErrorsAndPanicsAreResults(t *testing.T) {
 		}
 		return errors.New("no good")
 	})
-	if res := r.submit(m, f.job("", 1)).result(t); res.Err == nil || res.Err.Code != protocol.CodePanic {
+	if res := r.submit(m, f.job("", 1)).Result(t); res.Err == nil || res.Err.Code != protocol.CodePanic {
 		t.Errorf("panic gave %+v", res)
 	}
-	if res := r.submit(m, f.job("", 2)).result(t); res.Err == nil || res.Err.Code != protocol.CodeHandler {
+	if res := r.submit(m, f.job("", 2)).Result(t); res.Err == nil || res.Err.Code != protocol.CodeHandler {
 		t.Errorf("error gave %+v", res)
 	}
 	unknown := f.job("", 3)
 	unknown.Callback = "jobstest:nothing.here"
-	if res := r.submit(m, unknown).result(t); res.Err == nil || res.Err.Code != protocol.CodeUnknownCallback {
+	if res := r.submit(m, unknown).Result(t); res.Err == nil || res.Err.Code != protocol.CodeUnknownCallback {
 		t.Errorf("unknown callback gave %+v", res)
 	}
 }
@@ -215,45 +216,45 @@ func TestRedisAttachFromAnotherWebProcess(t *testing.T) {
 	r := newRig(t)
 	a, b := r.manager(), r.manager()
 	r.worker()
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	reported := make(chan struct{}, 1)
 	var runs atomic.Int32
 	f := newFixture()
 	f.handle(stepper(f, g, reported, &runs))
 	job := f.job("", 1)
 	first := r.submit(a, job)
-	recv(t, reported, "progress 1 and 2")
-	waitUntil(t, "progress to reach web process a", func() bool { return len(first.Events()) >= 3 })
+	jobstest.Recv(t, reported, "progress 1 and 2")
+	jobstest.WaitUntil(t, "progress to reach web process a", func() bool { return len(first.Events()) >= 3 })
 
-	onB := &recorder{}
+	onB := &jobstest.Recorder{}
 	if err := b.Attach(context.Background(), job.ID, job.Session, onB); err != nil {
 		t.Fatal(err)
 	}
-	if got := onB.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress) {
+	if got := onB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress) {
 		t.Fatalf("replay on b = %v, want queued, started, progress", got)
 	}
 	wantValue(t, onB.Events()[2].Props, f.bar.PropID(), "2")
 	for name, attach := range map[string]func() error{
-		"another session": func() error { return b.Attach(context.Background(), job.ID, "intruder", &recorder{}) },
-		"an unknown job":  func() error { return b.Attach(context.Background(), jobs.NewID(), job.Session, &recorder{}) },
+		"another session": func() error { return b.Attach(context.Background(), job.ID, "intruder", &jobstest.Recorder{}) },
+		"an unknown job":  func() error { return b.Attach(context.Background(), jobs.NewID(), job.Session, &jobstest.Recorder{}) },
 	} {
 		if err := attach(); !errors.Is(err, jobs.ErrUnknownJob) {
 			t.Errorf("attach from %s: %v, want ErrUnknownJob", name, err)
 		}
 	}
 
-	g.open()
-	wantValue(t, onB.result(t).Props, f.out.PropID(), `"done"`)
-	if got := onB.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.Progress, jobs.Finished) {
+	g.Open()
+	wantValue(t, onB.Result(t).Props, f.out.PropID(), `"done"`)
+	if got := onB.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.Progress, jobs.Finished) {
 		t.Fatalf("events on b = %v", got)
 	}
-	first.result(t) // a's feed goes on too, until its session attaches elsewhere
+	first.Result(t) // a's feed goes on too, until its session attaches elsewhere
 
-	late := &recorder{}
+	late := &jobstest.Recorder{}
 	if err := r.manager().Attach(context.Background(), job.ID, job.Session, late); err != nil {
 		t.Fatal(err)
 	}
-	if got := late.Kinds(); !kindsEqual(got, jobs.Finished) {
+	if got := late.Kinds(); !jobstest.KindsEqual(got, jobs.Finished) {
 		t.Fatalf("late attach = %v, want the kept result", got)
 	}
 	if n := runs.Load(); n != 1 {
@@ -267,15 +268,15 @@ func TestRedisCancelFromAProcessTheSessionLeftIsRefused(t *testing.T) {
 	r := newRig(t)
 	a, b := r.manager(), r.manager()
 	r.worker()
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	started := make(chan context.Context, 1)
 	f := newFixture()
 	f.handle(blocking(f, g, started, nil))
 	job := f.job("", 1)
 	r.submit(a, job)
-	recv(t, started, "the job to start")
+	jobstest.Recv(t, started, "the job to start")
 
-	onB := &recorder{}
+	onB := &jobstest.Recorder{}
 	if err := b.Attach(context.Background(), job.ID, job.Session, onB); err != nil {
 		t.Fatal(err)
 	}
@@ -285,10 +286,10 @@ func TestRedisCancelFromAProcessTheSessionLeftIsRefused(t *testing.T) {
 	if !b.Cancel(job.ID) {
 		t.Fatal("web process b could not cancel its page's job")
 	}
-	if res := onB.result(t); res.Status != protocol.StatusCancelled {
+	if res := onB.Result(t); res.Status != protocol.StatusCancelled {
 		t.Fatalf("result %+v", res)
 	}
-	g.open()
+	g.Open()
 }
 
 func TestRedisCancelRunningEndsItOnTheWorkerWithoutRetry(t *testing.T) {
@@ -297,28 +298,28 @@ func TestRedisCancelRunningEndsItOnTheWorkerWithoutRetry(t *testing.T) {
 	r.worker()
 	started := make(chan context.Context, 1)
 	late := make(chan error, 1)
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	f := newFixture()
 	f.handle(blocking(f, g, started, late))
 	job := f.job("", 1)
 	rec := r.submit(m, job)
-	ctx := recv(t, started, "the handler to start")
+	ctx := jobstest.Recv(t, started, "the handler to start")
 
 	if !m.Cancel(job.ID) {
 		t.Fatal("Cancel of a running job reported false")
 	}
-	if res := rec.result(t); res.Status != protocol.StatusCancelled {
+	if res := rec.Result(t); res.Status != protocol.StatusCancelled {
 		t.Fatalf("result %+v, want cancelled", res)
 	}
-	recv(t, ctx.Done(), "the handler's context to be cancelled")
+	jobstest.Recv(t, ctx.Done(), "the handler's context to be cancelled")
 	if cause := context.Cause(ctx); !errors.Is(cause, jobs.ErrCancelled) {
 		t.Errorf("context cause %v, want ErrCancelled", cause)
 	}
 	if m.Cancel(job.ID) {
 		t.Error("second Cancel reported true")
 	}
-	g.open() // the handler ignored its context; its late report is refused
-	if err := recv(t, late, "the late report"); err == nil {
+	g.Open() // the handler ignored its context; its late report is refused
+	if err := jobstest.Recv(t, late, "the late report"); err == nil {
 		t.Error("Progress after cancel returned nil")
 	}
 	queueSettles(t, r.inspector(), r.opt)
@@ -328,7 +329,7 @@ func TestRedisCancelQueuedRemovesItsTask(t *testing.T) {
 	r := newRig(t)
 	m := r.manager()
 	r.worker(func(o *redisjobs.Options) { o.Concurrency = 1 })
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	started := make(chan context.Context, 1)
 	first := newFixture()
 	first.handle(blocking(first, g, started, nil))
@@ -337,7 +338,7 @@ func TestRedisCancelQueuedRemovesItsTask(t *testing.T) {
 	second.handle(func(*runtime.Call) error { ran.Add(1); return nil })
 
 	recA := r.submit(m, first.job("", 1))
-	recv(t, started, "the first job to start")
+	jobstest.Recv(t, started, "the first job to start")
 	job := second.job("", 2)
 	recB := r.submit(m, job)
 	info, err := r.inspector().GetTaskInfo(r.opt.Queue, string(job.ID))
@@ -347,14 +348,14 @@ func TestRedisCancelQueuedRemovesItsTask(t *testing.T) {
 	if !m.Cancel(job.ID) {
 		t.Fatal("Cancel of a queued job reported false")
 	}
-	if res := recB.result(t); res.Status != protocol.StatusCancelled {
+	if res := recB.Result(t); res.Status != protocol.StatusCancelled {
 		t.Fatalf("result %+v", res)
 	}
 	if _, err := r.inspector().GetTaskInfo(r.opt.Queue, string(job.ID)); !errors.Is(err, asynq.ErrTaskNotFound) {
 		t.Fatalf("the cancelled job's task is still there: %v", err)
 	}
-	g.open()
-	recA.result(t)
+	g.Open()
+	recA.Result(t)
 	queueSettles(t, r.inspector(), r.opt)
 	if n := ran.Load(); n != 0 {
 		t.Fatalf("the cancelled queued job ran %d times", n)
@@ -365,7 +366,7 @@ func TestRedisSupersedeAcrossWebProcesses(t *testing.T) {
 	r := newRig(t)
 	a, b := r.manager(), r.manager()
 	r.worker()
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	started := make(chan context.Context, 2)
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
@@ -374,29 +375,29 @@ func TestRedisSupersedeAcrossWebProcesses(t *testing.T) {
 			<-c.Context().Done()
 			return c.Context().Err()
 		}
-		<-g.ch
+		<-g.C
 		f.out.Set(c, "second")
 		return nil
 	})
 	old := r.submit(a, f.job("session\x00callback", 1))
-	ctx := recv(t, started, "the first job")
+	ctx := jobstest.Recv(t, started, "the first job")
 	newer := r.submit(b, f.job("session\x00callback", 2))
-	if res := old.result(t); res.Status != protocol.StatusCancelled {
+	if res := old.Result(t); res.Status != protocol.StatusCancelled {
 		t.Fatalf("superseded job: %+v", res)
 	}
-	recv(t, ctx.Done(), "the superseded handler's context")
+	jobstest.Recv(t, ctx.Done(), "the superseded handler's context")
 	if cause := context.Cause(ctx); !errors.Is(cause, jobs.ErrSuperseded) {
 		t.Errorf("cause %v, want ErrSuperseded", cause)
 	}
-	g.open()
-	wantValue(t, newer.result(t).Props, f.out.PropID(), `"second"`)
+	g.Open()
+	wantValue(t, newer.Result(t).Props, f.out.PropID(), `"second"`)
 }
 
 func TestRedisIdempotentResubmissionJoinsTheFirstJob(t *testing.T) {
 	r := newRig(t)
 	a, b := r.manager(), r.manager()
 	r.worker()
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	reported := make(chan struct{}, 2)
 	var runs atomic.Int32
 	f := newFixture()
@@ -404,22 +405,22 @@ func TestRedisIdempotentResubmissionJoinsTheFirstJob(t *testing.T) {
 	first := f.job("", 1)
 	first.Idempotency = "call-1"
 	rec := r.submit(a, first)
-	recv(t, reported, "the first run")
+	jobstest.Recv(t, reported, "the first run")
 
 	again := f.job("", 1)
 	again.Idempotency = "call-1"
-	joined := &recorder{}
+	joined := &jobstest.Recorder{}
 	if id, err := b.Submit(context.Background(), again, joined); err != nil || id != first.ID {
 		t.Fatalf("resubmission on another web process = %s, %v; want %s", id, err, first.ID)
 	}
-	g.open()
-	wantValue(t, joined.result(t).Props, f.out.PropID(), `"done"`)
-	rec.result(t)
-	late := &recorder{}
+	g.Open()
+	wantValue(t, joined.Result(t).Props, f.out.PropID(), `"done"`)
+	rec.Result(t)
+	late := &jobstest.Recorder{}
 	if id, err := b.Submit(context.Background(), again, late); err != nil || id != first.ID {
 		t.Fatalf("late resubmission = %s, %v", id, err)
 	}
-	if got := late.Kinds(); !kindsEqual(got, jobs.Finished) {
+	if got := late.Kinds(); !jobstest.KindsEqual(got, jobs.Finished) {
 		t.Fatalf("late resubmission got %v, want the kept result", got)
 	}
 	if n := runs.Load(); n != 1 {
@@ -431,41 +432,41 @@ func TestRedisCacheJoinsInFlightAndAnswersHits(t *testing.T) {
 	r := newRig(t)
 	a, b := r.manager(), r.manager()
 	r.worker()
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	var runs atomic.Int32
 	started := make(chan struct{}, 2)
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
 		runs.Add(1)
 		started <- struct{}{}
-		<-g.ch
+		<-g.C
 		f.out.Set(c, "computed")
 		return nil
 	})
 	alice := r.submit(a, shared(f, "alice", "k1", 1))
-	recv(t, started, "the run")
-	bob := &recorder{}
+	jobstest.Recv(t, started, "the run")
+	bob := &jobstest.Recorder{}
 	id, err := b.Submit(context.Background(), shared(f, "bob", "k1", 1), bob)
 	if err != nil || id != alice.Events()[0].Job {
 		t.Fatalf("bob's submission = %s, %v; want to join %s", id, err, alice.Events()[0].Job)
 	}
-	g.open()
-	for name, rec := range map[string]*recorder{"alice": alice, "bob": bob} {
-		if res := rec.result(t); res.Status != protocol.StatusOK {
+	g.Open()
+	for name, rec := range map[string]*jobstest.Recorder{"alice": alice, "bob": bob} {
+		if res := rec.Result(t); res.Status != protocol.StatusOK {
 			t.Fatalf("%s: %+v", name, res)
 		}
 	}
-	if err := r.manager().Attach(context.Background(), id, "bob", &recorder{}); err != nil {
+	if err := r.manager().Attach(context.Background(), id, "bob", &jobstest.Recorder{}); err != nil {
 		t.Fatalf("bob re-attaching: %v", err)
 	}
-	carol := &recorder{}
+	carol := &jobstest.Recorder{}
 	if _, err := a.Submit(context.Background(), shared(f, "carol", "k1", 1), carol); err != nil {
 		t.Fatal(err)
 	}
-	if got := carol.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Finished) {
+	if got := carol.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Finished) {
 		t.Fatalf("cache hit delivered %v", got)
 	}
-	wantValue(t, carol.result(t).Props, f.out.PropID(), `"computed"`)
+	wantValue(t, carol.Result(t).Props, f.out.PropID(), `"computed"`)
 	if n := runs.Load(); n != 1 {
 		t.Fatalf("ran %d times for one key", n)
 	}
@@ -475,11 +476,11 @@ func TestRedisTimeoutEndsAJobThatIgnoresItsContext(t *testing.T) {
 	r := newRig(t)
 	m := r.manager()
 	r.worker()
-	g := &gate{ch: make(chan struct{})}
-	defer g.open()
+	g := jobstest.NewGate()
+	defer g.Open()
 	f := newFixture()
-	f.handle(func(c *runtime.Call) error { <-g.ch; return nil }, runtime.Timeout(50*time.Millisecond))
-	res := r.submit(m, f.job("", 1)).result(t)
+	f.handle(func(c *runtime.Call) error { <-g.C; return nil }, runtime.Timeout(50*time.Millisecond))
+	res := r.submit(m, f.job("", 1)).Result(t)
 	if res.Err == nil || res.Err.Code != protocol.CodeTimeout {
 		t.Fatalf("result %+v, want timeout", res)
 	}
@@ -507,13 +508,13 @@ func TestRedisLostWorkerJobRunsAgainElsewhere(t *testing.T) {
 		return nil
 	})
 	rec := r.submit(m, f.job("", 1))
-	recv(t, first, "the first run")
+	jobstest.Recv(t, first, "the first run")
 	cut.cut()
 	r.worker() // a healthy worker
 
-	res := rec.result(t)
+	res := rec.Result(t)
 	wantValue(t, res.Props, f.out.PropID(), `"second run"`)
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Queued, jobs.Started, jobs.Finished) {
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Queued, jobs.Started, jobs.Finished) {
 		t.Fatalf("events %v, want queued, started, queued again, started, finished", got)
 	}
 }
@@ -528,9 +529,9 @@ func TestRedisLostWorkerWithoutRetriesEndsTheJob(t *testing.T) {
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error { close(started); <-c.Context().Done(); return nil })
 	rec := r.submit(m, f.job("", 1))
-	recv(t, started, "the run")
+	jobstest.Recv(t, started, "the run")
 	cut.cut()
-	res := rec.result(t)
+	res := rec.Result(t)
 	if res.Err == nil || res.Err.Code != protocol.CodeWorkerLost {
 		t.Fatalf("result %+v, want the lost-worker error", res)
 	}
@@ -556,14 +557,14 @@ func TestRedisWorkerShutdownHandsJobsBack(t *testing.T) {
 		return nil
 	})
 	rec := r.submit(m, f.job("", 1))
-	recv(t, first, "the first run")
+	jobstest.Recv(t, first, "the first run")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // no grace: hand back at once
 	if err := leaving.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
 	r.worker()
-	wantValue(t, rec.result(t).Props, f.out.PropID(), `"finished elsewhere"`)
+	wantValue(t, rec.Result(t).Props, f.out.PropID(), `"finished elsewhere"`)
 }
 
 // queueSettles waits until asynq has no task left in any state but
@@ -571,7 +572,7 @@ func TestRedisWorkerShutdownHandsJobsBack(t *testing.T) {
 func queueSettles(t *testing.T, i *asynq.Inspector, opt redisjobs.Options) {
 	t.Helper()
 	var q *asynq.QueueInfo
-	waitUntil(t, "the asynq queue to empty", func() bool {
+	jobstest.WaitUntil(t, "the asynq queue to empty", func() bool {
 		var err error
 		q, err = i.GetQueueInfo(opt.Queue)
 		return err == nil && q.Active == 0 && q.Pending == 0
@@ -587,17 +588,17 @@ func TestRedisEventsSurviveADroppedSubscription(t *testing.T) {
 	r := newRig(t)
 	m := r.manager()
 	r.worker()
-	g := &gate{ch: make(chan struct{})}
+	g := jobstest.NewGate()
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
 		c.Progress(f.bar.Is(1))
-		<-g.ch
+		<-g.C
 		c.Progress(f.bar.Is(2))
 		f.out.Set(c, "done")
 		return nil
 	})
 	rec := r.submit(m, f.job("", 1))
-	waitUntil(t, "the first progress", func() bool { return len(rec.Events()) == 3 })
+	jobstest.WaitUntil(t, "the first progress", func() bool { return len(rec.Events()) == 3 })
 
 	ropt, err := redis.ParseURL(r.opt.URL)
 	if err != nil {
@@ -608,9 +609,9 @@ func TestRedisEventsSurviveADroppedSubscription(t *testing.T) {
 	if err := admin.Do(context.Background(), "CLIENT", "KILL", "TYPE", "pubsub").Err(); err != nil {
 		t.Fatal(err)
 	}
-	g.open()
-	wantValue(t, rec.result(t).Props, f.out.PropID(), `"done"`)
-	if got := rec.Kinds(); !kindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.Progress, jobs.Finished) {
+	g.Open()
+	wantValue(t, rec.Result(t).Props, f.out.PropID(), `"done"`)
+	if got := rec.Kinds(); !jobstest.KindsEqual(got, jobs.Queued, jobs.Started, jobs.Progress, jobs.Progress, jobs.Finished) {
 		t.Fatalf("events %v", got)
 	}
 }
@@ -630,11 +631,11 @@ func TestRedisCancelFromAsynqTools(t *testing.T) {
 	})
 	job := f.job("", 1)
 	rec := r.submit(m, job)
-	recv(t, started, "the run")
+	jobstest.Recv(t, started, "the run")
 	if err := r.inspector().CancelProcessing(string(job.ID)); err != nil {
 		t.Fatal(err)
 	}
-	if res := rec.result(t); res.Status != protocol.StatusCancelled {
+	if res := rec.Result(t); res.Status != protocol.StatusCancelled {
 		t.Fatalf("result %+v, want cancelled", res)
 	}
 }

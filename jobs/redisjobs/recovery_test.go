@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/jobs/jobstest"
 	"github.com/longcall/longcall/jobs/redisjobs"
 	"github.com/longcall/longcall/runtime"
 )
@@ -59,7 +60,7 @@ func TestRedisReplacementWorkerKeepsTheRerunWhenAsynqRecoversTheStaleTask(t *tes
 	defer lost.Shutdown(context.Background())
 
 	var runs atomic.Int32
-	first, second, release := make(chan struct{}), make(chan struct{}), &gate{ch: make(chan struct{})}
+	first, second, release := make(chan struct{}), make(chan struct{}), jobstest.NewGate()
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
 		if runs.Add(1) == 1 {
@@ -69,15 +70,15 @@ func TestRedisReplacementWorkerKeepsTheRerunWhenAsynqRecoversTheStaleTask(t *tes
 			return nil
 		}
 		close(second)
-		<-release.ch
+		<-release.C
 		f.out.Set(c, "second run")
 		return nil
 	})
 	job := f.job("", 1)
 	rec := r.submit(m, job)
-	recv(t, first, "the first run")
+	jobstest.Recv(t, first, "the first run")
 	cut.cut() // the only worker is gone
-	waitUntil(t, "the job requeued by a reaper", func() bool {
+	jobstest.WaitUntil(t, "the job requeued by a reaper", func() bool {
 		queued := 0
 		for _, k := range rec.Kinds() {
 			if k == jobs.Queued {
@@ -88,7 +89,7 @@ func TestRedisReplacementWorkerKeepsTheRerunWhenAsynqRecoversTheStaleTask(t *tes
 	})
 
 	inspector := r.inspector()
-	waitUntil(t, "the lost worker's task still active in asynq", func() bool {
+	jobstest.WaitUntil(t, "the lost worker's task still active in asynq", func() bool {
 		info, err := inspector.GetTaskInfo(r.opt.Queue, string(job.ID))
 		return err == nil && info.State == asynq.TaskStateActive
 	})
@@ -98,21 +99,21 @@ func TestRedisReplacementWorkerKeepsTheRerunWhenAsynqRecoversTheStaleTask(t *tes
 	}
 
 	r.worker() // the replacement
-	recv(t, second, "the re-run")
-	waitUntil(t, "asynq to hand the stale task to the replacement, and the worker to skip it", func() bool {
+	jobstest.Recv(t, second, "the re-run")
+	jobstest.WaitUntil(t, "asynq to hand the stale task to the replacement, and the worker to skip it", func() bool {
 		_, err := inspector.GetTaskInfo(r.opt.Queue, string(job.ID))
 		return errors.Is(err, asynq.ErrTaskNotFound)
 	})
 	skipped := redisNow(t, admin)
-	waitUntil(t, "the re-run's lease renewed a lease past the stale task, or the job ended", func() bool {
+	jobstest.WaitUntil(t, "the re-run's lease renewed a lease past the stale task, or the job ended", func() bool {
 		deadline, err := admin.ZScore(context.Background(), "longcall:leases", string(job.ID)).Result()
 		return len(rec.Finished()) > 0 || (err == nil && int64(deadline) > skipped+r.opt.Lease.Milliseconds())
 	})
 	if fin := rec.Finished(); len(fin) > 0 {
 		t.Fatalf("the re-run was ended while it ran: %+v", fin[0].Result.Err)
 	}
-	release.open()
-	wantValue(t, rec.result(t).Props, f.out.PropID(), `"second run"`)
+	release.Open()
+	wantValue(t, rec.Result(t).Props, f.out.PropID(), `"second run"`)
 }
 
 // A worker stalled past its lease (here its connection to Redis, which
@@ -128,13 +129,13 @@ func TestRedisStalledRunStopsOnceItsJobIsAnotherRuns(t *testing.T) {
 	stall := newCutProxy(t, r.opt.URL)
 	stalled := r.worker(func(o *redisjobs.Options) { o.URL = stall.url })
 	defer func() { // hands back a run that was never stopped, rather than wait for it
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		ctx, cancel := context.WithTimeout(context.Background(), jobstest.WaitLimit)
 		defer cancel()
 		stalled.Shutdown(ctx)
 	}()
 
 	var runs atomic.Int32
-	first, second, release := make(chan struct{}), make(chan struct{}), &gate{ch: make(chan struct{})}
+	first, second, release := make(chan struct{}), make(chan struct{}), jobstest.NewGate()
 	late := make(chan error, 1)
 	f := newFixture()
 	f.handle(func(c *runtime.Call) error {
@@ -146,24 +147,24 @@ func TestRedisStalledRunStopsOnceItsJobIsAnotherRuns(t *testing.T) {
 			return nil
 		}
 		close(second)
-		<-release.ch
+		<-release.C
 		f.out.Set(c, "second run")
 		return nil
 	})
-	defer release.open()
+	defer release.Open()
 	rec := r.submit(m, f.job("", 1))
-	recv(t, first, "the first run")
-	waitUntil(t, "the first run's progress on the page", func() bool { return len(rec.Events()) == 3 })
+	jobstest.Recv(t, first, "the first run")
+	jobstest.WaitUntil(t, "the first run's progress on the page", func() bool { return len(rec.Events()) == 3 })
 	stall.pause() // nothing of the first run's is on its way: only its renewals
 	r.worker()
-	recv(t, second, "the re-run, once the stalled run's lease lapsed")
+	jobstest.Recv(t, second, "the re-run, once the stalled run's lease lapsed")
 	stall.resume()
 
-	if err := recv(t, late, "the stalled run to be stopped"); err == nil {
+	if err := jobstest.Recv(t, late, "the stalled run to be stopped"); err == nil {
 		t.Error("the stalled run's report after the re-run began was taken")
 	}
-	release.open()
-	wantValue(t, rec.result(t).Props, f.out.PropID(), `"second run"`)
+	release.Open()
+	wantValue(t, rec.Result(t).Props, f.out.PropID(), `"second run"`)
 	for _, e := range rec.Events() {
 		for _, p := range e.Props {
 			if string(p.Value) == "111" {
