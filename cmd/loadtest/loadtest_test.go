@@ -73,11 +73,13 @@ func checkSane(t *testing.T, rep report, cfg config) {
 	if l.ProgressFirst.Count+l.ProgressLater.Count != l.Progress.Count || l.ProgressFirst.Count == 0 || l.ProgressFirst.Count > rep.Jobs.OK {
 		t.Errorf("progress: %d first reports and %d later of %d, for %d jobs", l.ProgressFirst.Count, l.ProgressLater.Count, l.Progress.Count, rep.Jobs.OK)
 	}
-	// The kernel received each message before the session read it: stamped
-	// latencies can only be shorter. (The same messages, so the same count.)
-	if kernelStamps && (l.ProgressInSocket.Count != l.Progress.Count || l.ProgressInSocket.P50MS > l.Progress.P50MS ||
-		l.EndToResultInSocket.MaxMS > l.EndToResult.MaxMS) {
-		t.Errorf("kernel-stamped latencies not within those read: progress %+v vs %+v, end to result %+v vs %+v",
+	// Stamps are taken where the kernel gives one: a message read before the
+	// first stamped read has none, so there may be fewer, never more. (Their
+	// summaries are not compared with the read ones: a stamp is the latest
+	// read's, which under load may be newer than the message.)
+	if kernelStamps && (l.ProgressInSocket.Count == 0 || l.ProgressInSocket.Count > l.Progress.Count ||
+		l.EndToResultInSocket.Count == 0 || l.EndToResultInSocket.Count > l.EndToResult.Count) {
+		t.Errorf("kernel-stamped latencies not of the messages read: progress %+v vs %+v, end to result %+v vs %+v",
 			l.ProgressInSocket, l.Progress, l.EndToResultInSocket, l.EndToResult)
 	}
 	if got, min := rep.Latency.TriggerToResult.P50MS, ms(cfg.length); got < min {
