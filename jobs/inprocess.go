@@ -166,7 +166,7 @@ func (m *InProcess) Submit(ctx context.Context, job Job, sink Sink) (ID, error) 
 	t := newTask(job, sink)
 	t.idem = idem
 	m.fileLocked(t)
-	position := len(m.waiting)
+	position := m.placeLocked(len(m.waiting) - 1)
 	eta := m.etaLocked(position)
 	t.mu.Lock() // before a worker can take it: its first event goes first
 	m.mu.Unlock()
@@ -445,9 +445,18 @@ func (m *InProcess) announceLocked() {
 	}
 	for i, t := range m.waiting[:upTo] {
 		if t.job.Queued {
-			t.queued(i+1, m.etaLocked(i+1), m.cfg.placeEvery)
+			place := m.placeLocked(i)
+			t.queued(place, m.etaLocked(place), m.cfg.placeEvery)
 		}
 	}
+}
+
+// placeLocked is the place in the queue of the waiting job at index i: 0 for
+// one a free worker is about to take, which waits for nobody, else from 1
+// (the jobs that must wait ahead of it, and itself).
+func (m *InProcess) placeLocked(i int) int {
+	free := m.cfg.workers - m.busy
+	return max(0, i+1-free)
 }
 
 // etaLocked estimates how long the job at position waits before it starts:

@@ -41,7 +41,7 @@ type task struct {
 	ownerGone bool // job.Session left the shared job (see leave)
 	state     taskState
 	result    runtime.Result       // once finished: for a page attaching before the manager files it
-	position  int                  // in the queue, from 1, while queued
+	position  int                  // in the queue, from 1, while it waits for a worker; 0 while one is about to take it
 	eta       time.Duration        // estimated wait before it starts, while queued
 	progress  []protocol.PropValue // latest value of each progress prop, for re-attach
 

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -66,8 +67,9 @@ type flight struct {
 	match         map[string]string
 	call          protocol.Message // as sent, to send again if it was lost
 	job           string
-	sent          bool // handed to a live connection; false while queued offline
-	cancelPending bool // cancel asked for before the job id arrived
+	sent          bool          // handed to a live connection; false while queued offline
+	cancelPending bool          // cancel asked for before the job id arrived
+	place         runtime.Place // where its job waits; zero unless it waits
 }
 
 func (f *flight) req() uint64 { return f.call.Req }
@@ -280,6 +282,10 @@ func (c *Client) Welcome(session string, resumed bool, unsent map[uint64]bool) {
 		}
 	}
 	c.mu.Unlock()
+	// In the order they were made: the flights are a map, and a server
+	// runs calls in the order it reads them (a second click queues behind
+	// the first).
+	slices.SortFunc(send, func(a, b protocol.Message) int { return cmp.Compare(a.Req, b.Req) })
 	c.sessionLost(lost)
 	for _, m := range send {
 		c.send(m)
@@ -569,12 +575,11 @@ func (c *Client) jobAccepted(m protocol.Message) {
 	f.job = m.Job
 	cancel := f.cancelPending
 	f.cancelPending = false
+	f.place = placeOf(m)
+	place := c.nearestPlaceLocked(f.spec, f.match)
 	c.mu.Unlock()
-	if q := f.spec.Queued; q != nil {
-		c.store.Set(c.expand([]protocol.PropValue{queueText(*q, m)}, f.match)...)
-	}
-	if q := f.spec.QueuePlace; q != nil { // a value for the page: what depends on it runs
-		c.react(c.store.Set(c.expand([]protocol.PropValue{queuePlace(*q, m)}, f.match)...))
+	if shown := queueValues(f.spec, place); len(shown) > 0 { // values for the page: what depends on them runs
+		c.react(c.store.Set(c.expand(shown, f.match)...))
 	}
 	if changed {
 		c.flightsChanged()
@@ -614,12 +619,16 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 	}
 	delete(c.flights, f.key())
 	last := !c.runsLocked(f.spec, f.match)
+	place := c.nearestPlaceLocked(f.spec, f.match)
 	c.mu.Unlock()
 	c.flightsChanged()
 
 	var changed []runtime.PropID
-	if f.spec.Background && last {
+	switch {
+	case f.spec.Background && last:
 		changed = append(changed, c.store.Set(c.expand(settledValues(f.spec), f.match)...)...)
+	case f.place.Waiting(): // it ended waiting: the others' place shows
+		changed = append(changed, c.store.Set(c.expand(queueValues(f.spec, place), f.match)...)...)
 	}
 	switch status {
 	case protocol.StatusOK:
@@ -693,11 +702,5 @@ func settledValues(spec *runtime.Spec) []protocol.PropValue {
 			out = append(out, protocol.PropValue{ID: p.ID, Prop: p.Prop, Value: v})
 		}
 	}
-	if q := spec.Queued; q != nil {
-		out = append(out, queueText(*q, protocol.Message{}))
-	}
-	if q := spec.QueuePlace; q != nil {
-		out = append(out, queuePlace(*q, protocol.Message{}))
-	}
-	return out
+	return append(out, queueValues(spec, runtime.Place{})...)
 }

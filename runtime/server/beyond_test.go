@@ -169,9 +169,7 @@ func TestQueuePlaceIsATypedValue(t *testing.T) {
 	p.Update(set(placeRun.PropID(), 2)) // its own job (NoSupersede), waiting behind the first
 	p.waitFor(t, place.PropID(), `{"position":1,"eta":0}`)
 	gate(5101) <- struct{}{}
-	// Its place once it starts ({"position":0}) is not asserted: in one
-	// fresh-clone run of five it stayed at 1 (an open question, in the
-	// session's note).
+	p.waitFor(t, place.PropID(), `{"position":0,"eta":0}`) // started: no longer waiting
 	gate(5102) <- struct{}{}
 	p.waitFor(t, placeOut.PropID(), `"placed"`)
 }
