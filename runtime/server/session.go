@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
@@ -30,6 +31,8 @@ type session struct {
 	expiry   *time.Timer        // runs while detached
 	wake     chan struct{}      // signalled when direct gains a message
 	closedCh chan struct{}      // closed when the session ends
+
+	caller runtime.Caller // who it is, what its request said: see Server.callerOf
 
 	backlogBase int // the backlog when the writer last took, or the connection attached; see checkBacklog
 
@@ -208,6 +211,12 @@ func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limi
 func (h *hub) attach(token string, c *conn) *session {
 	h.mu.Lock()
 	s := h.sessions[token]
+	if s != nil && s.principalID() != c.caller.Principal.ID {
+		// The page's session is someone else's (a logout and another
+		// login in the same browser): its jobs and results are not this
+		// principal's to see. A new session, with a new token.
+		s, token = nil, ""
+	}
 	if s == nil {
 		peer := keyOf(c.remote)
 		if !h.peers.openSession(peer) {
@@ -226,6 +235,7 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
+	s.caller = c.caller // the same principal: its newest headers and cookies
 	s.dropStaleAnswersLocked()
 	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
@@ -322,4 +332,40 @@ func (h *hub) len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.sessions)
+}
+
+// principalID is the id of the session's principal: "" while anonymous.
+func (s *session) principalID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.caller.Principal.ID
+}
+
+// callerCopy is what a call of the session carries: a copy, so that the
+// session's later changes (a cookie set) do not reach a job already sent.
+func (s *session) callerCopy() runtime.Caller {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.caller.Clone()
+}
+
+// setCookies records the cookies a handler set that the server keeps, so
+// that the session's next calls read them whether or not the page has
+// fetched them into its browser yet.
+func (s *session) setCookies(cookies []runtime.Cookie, keep func(string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ck := range cookies {
+		if !keep(ck.Name) {
+			continue
+		}
+		if ck.MaxAge < 0 {
+			delete(s.caller.Cookies, ck.Name)
+			continue
+		}
+		if s.caller.Cookies == nil {
+			s.caller.Cookies = map[string]string{}
+		}
+		s.caller.Cookies[ck.Name] = ck.Value
+	}
 }
