@@ -43,6 +43,8 @@ var (
 	intermediate = runtime.NewProp[string]("intermediate", "children")
 	useCookies   = runtime.NewProp[int]("use-cookies", "n_clicks")
 	cookieOut    = runtime.NewProp[string]("output", "children")
+	jobCookieIn  = runtime.NewProp[int]("job-cookie", "n_clicks")
+	jobCookieOut = runtime.NewProp[string]("job-cookie-out", "children")
 
 	whoCb = callerDash.Callback(runtime.Outputs(whoOut), runtime.Inputs(whoIn)).Handle(func(call *runtime.Call) error {
 		whoOut.Set(call, describe(call))
@@ -73,6 +75,13 @@ var (
 		v, _ := call.Cookie("bg_cookie")
 		cookieOut.Set(call, v)
 		return nil
+	})
+
+	// Beyond lcbc019: a background job sets a cookie, which comes back from
+	// a Redis worker with its result.
+	jobCookieCb = callerDash.Callback(runtime.Outputs(jobCookieOut), runtime.Inputs(jobCookieIn), runtime.PreventInitialCall(), runtime.Background()).Handle(func(call *runtime.Call) error {
+		jobCookieOut.Set(call, "set")
+		return call.SetCookie(runtime.Cookie{Name: "job_cookie", Value: "from-the-job", MaxAge: 60})
 	})
 )
 
@@ -314,8 +323,9 @@ func TestSessionNotResumedByAnotherPrincipal(t *testing.T) {
 }
 
 // Dash's lcbc019: a callback sets a cookie, and a background callback of the
-// same page reads it. The page (the native client, its jar for a browser)
-// redeems the ticket the server sent, and holds the cookie, HttpOnly.
+// same page reads it; and a background job sets one, on Redis from its
+// worker. The page (the native client, its jar for a browser) redeems the
+// tickets the server sent, and holds the cookies.
 func TestHandlerSetsACookie(t *testing.T) {
 	for _, m := range []struct {
 		name    string
@@ -337,11 +347,14 @@ func TestHandlerSetsACookie(t *testing.T) {
 			page.Update(set(useCookies.PropID(), 1))
 			page.waitFor(t, cookieOut.PropID(), `"cookie-value"`)
 
+			page.Update(set(jobCookieIn.PropID(), 1))
+			page.waitFor(t, jobCookieOut.PropID(), `"set"`)
+
 			site, _ := url.Parse("http://" + ts.addr + "/")
 			deadline := time.Now().Add(10 * time.Second)
-			for !hasCookie(jar.Cookies(site), "bg_cookie", "cookie-value") {
+			for !hasCookie(jar.Cookies(site), "bg_cookie", "cookie-value") || !hasCookie(jar.Cookies(site), "job_cookie", "from-the-job") {
 				if time.Now().After(deadline) {
-					t.Fatalf("the page's jar has %v, want bg_cookie=cookie-value", jar.Cookies(site))
+					t.Fatalf("the page's jar has %v, want bg_cookie=cookie-value and job_cookie=from-the-job", jar.Cookies(site))
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
