@@ -26,8 +26,9 @@ type Call struct {
 	err       error
 	attempt   int      // 1 for the first run, 2 for the first retry
 	log       *callLog // nil without Logs
-	caller    Caller   // a copy of the request's: the handler's to read
+	caller    Caller   // the request's, shared: read only, but for SetCookie's copy
 	cookies   []Cookie // set by SetCookie, sent with the result
+	ownJar    bool     // caller.Cookies is this call's own copy: see SetCookie
 }
 
 func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call {
@@ -41,7 +42,10 @@ func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call
 		reporter:  rep,
 	}
 	if req.Caller != nil {
-		c.caller = req.Caller.Clone()
+		// Shared with the session and the call's other attempts: nothing
+		// writes to it (SetCookie copies first), and what a handler gets
+		// from Principal and Caller is a copy of its own.
+		c.caller = *req.Caller
 	}
 	// Declared props absent from the request read as null, as in Dash.
 	for _, p := range cb.spec.Inputs {

@@ -36,12 +36,12 @@ func (s *Server) call(sess *session, m protocol.Message) {
 	if !resent && s.refuseAddrCall(sess, m.Req, cb.ID()) {
 		return
 	}
-	caller := sess.callerCopy()
+	caller := sess.callerOf()
 	if !cb.Allows(caller.Principal) {
 		s.refuse(sess, m.Req, cb.ID(), refusedForbidden, forbidden(cb, caller.Principal))
 		return
 	}
-	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs, Session: sess.name, Caller: &caller}
+	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs, Session: sess.name, Caller: caller}
 	if !cb.Spec().Background {
 		if perr := sess.load.admitCall(cb.ID()); perr != nil {
 			s.refuse(sess, m.Req, cb.ID(), refusedSessionCalls, perr)

@@ -32,7 +32,9 @@ type session struct {
 	wake     chan struct{}      // signalled when direct gains a message
 	closedCh chan struct{}      // closed when the session ends
 
-	caller runtime.Caller // who it is, what its request said: see Server.callerOf
+	// caller is who it is and what its request said (Server.callerOf),
+	// never changed once set, only replaced: calls share it.
+	caller *runtime.Caller
 
 	backlogBase int // the backlog when the writer last took, or the connection attached; see checkBacklog
 
@@ -235,7 +237,7 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
-	s.caller = c.caller // the same principal: its newest headers and cookies
+	s.caller = &c.caller // the same principal: its newest headers and cookies
 	s.dropStaleAnswersLocked()
 	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
@@ -338,15 +340,21 @@ func (h *hub) len() int {
 func (s *session) principalID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.caller == nil {
+		return ""
+	}
 	return s.caller.Principal.ID
 }
 
-// callerCopy is what a call of the session carries: a copy, so that the
-// session's later changes (a cookie set) do not reach a job already sent.
-func (s *session) callerCopy() runtime.Caller {
+// callerOf is what a call of the session carries. Nothing changes it (a
+// cookie set replaces it), so calls share it without a copy each.
+func (s *session) callerOf() *runtime.Caller {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.caller.Clone()
+	if s.caller == nil {
+		return &runtime.Caller{}
+	}
+	return s.caller
 }
 
 // setCookies records the cookies a handler set that the server keeps, so
@@ -355,17 +363,26 @@ func (s *session) callerCopy() runtime.Caller {
 func (s *session) setCookies(cookies []runtime.Cookie, keep func(string) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var next runtime.Caller
+	if s.caller != nil {
+		next = s.caller.Clone() // calls under way hold the one in place
+	}
+	changed := false
 	for _, ck := range cookies {
 		if !keep(ck.Name) {
 			continue
 		}
+		changed = true
 		if ck.MaxAge < 0 {
-			delete(s.caller.Cookies, ck.Name)
+			delete(next.Cookies, ck.Name)
 			continue
 		}
-		if s.caller.Cookies == nil {
-			s.caller.Cookies = map[string]string{}
+		if next.Cookies == nil {
+			next.Cookies = map[string]string{}
 		}
-		s.caller.Cookies[ck.Name] = ck.Value
+		next.Cookies[ck.Name] = ck.Value
+	}
+	if changed {
+		s.caller = &next
 	}
 }
