@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -102,8 +103,12 @@ func (c *Call) SetCookie(ck Cookie) error {
 	} else {
 		c.cookies = append(c.cookies, ck)
 	}
-	if c.caller.Cookies == nil {
-		c.caller.Cookies = map[string]string{}
+	if !c.ownJar {
+		// The caller's maps are the session's, shared with its other calls.
+		c.caller.Cookies, c.ownJar = maps.Clone(c.caller.Cookies), true
+		if c.caller.Cookies == nil {
+			c.caller.Cookies = map[string]string{}
+		}
 	}
 	if ck.MaxAge < 0 {
 		delete(c.caller.Cookies, ck.Name)
