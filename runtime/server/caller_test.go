@@ -300,25 +300,39 @@ func TestCallsRefusedByRules(t *testing.T) {
 
 // A page's session is its principal's: after a logout and another login in
 // the same browser, the old token opens a new session, with nothing of the
-// first principal's.
+// first principal's — on the process that holds the session, and on another
+// one sharing the secret (which would re-attach its jobs on Redis).
 func TestSessionNotResumedByAnotherPrincipal(t *testing.T) {
-	ts := serve(t, server.Config{Authenticate: authenticate})
-	_, welcome := connectAs(t, ts.url, bearer("ann"))
-	same, err := dial(t, ts.url, bearer("ann"))
-	if err != nil {
+	secret := []byte("a secret both web processes share")
+	here := serve(t, server.Config{Authenticate: authenticate, Secret: secret})
+	elsewhere := serve(t, server.Config{Authenticate: authenticate, Secret: secret})
+	_, welcome := connectAs(t, here.url, bearer("ann"))
+	hello := func(url, user string) protocol.Message {
+		t.Helper()
+		w, err := dial(t, url, bearer(user))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.send(protocol.Message{Type: protocol.TypeHello, Session: welcome.Session})
+		return w.next()
+	}
+	for _, url := range []string{here.url, elsewhere.url} {
+		if m := hello(url, "ann"); !m.Resumed || m.Session != welcome.Session {
+			t.Fatalf("the same principal's hello: %+v, want its session resumed", m)
+		}
+		if m := hello(url, "bob"); m.Resumed || m.Session == welcome.Session {
+			t.Fatalf("another principal's hello with the token: %+v, want a new session", m)
+		}
+		if m := hello(url, ""); m.Resumed || m.Session == welcome.Session {
+			t.Fatalf("an anonymous hello with the token: %+v, want a new session", m)
+		}
+	}
+	// A token that names its principal is revoked as any other.
+	if err := here.Revoke(welcome.Session); err != nil {
 		t.Fatal(err)
 	}
-	same.send(protocol.Message{Type: protocol.TypeHello, Session: welcome.Session})
-	if m := same.next(); !m.Resumed || m.Session != welcome.Session {
-		t.Fatalf("the same principal's hello: %+v, want its session resumed", m)
-	}
-	other, err := dial(t, ts.url, bearer("bob"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	other.send(protocol.Message{Type: protocol.TypeHello, Session: welcome.Session})
-	if m := other.next(); m.Resumed || m.Session == welcome.Session {
-		t.Fatalf("another principal's hello with the token: %+v, want a new session", m)
+	if m := hello(here.url, "ann"); m.Resumed {
+		t.Fatalf("a revoked token resumed its session: %+v", m)
 	}
 }
 

@@ -212,11 +212,12 @@ func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limi
 // nil when it holds its share.
 func (h *hub) attach(token string, c *conn) *session {
 	h.mu.Lock()
+	principal := c.caller.Principal.ID
 	s := h.sessions[token]
-	if s != nil && s.principalID() != c.caller.Principal.ID {
+	if !h.tokens.bound(token, principal) {
 		// The page's session is someone else's (a logout and another
 		// login in the same browser): its jobs and results are not this
-		// principal's to see. A new session, with a new token.
+		// principal's to see, here or on any process. A new session.
 		s, token = nil, ""
 	}
 	if s == nil {
@@ -226,7 +227,7 @@ func (h *hub) attach(token string, c *conn) *session {
 			return nil
 		}
 		if !h.tokens.valid(token) {
-			token = h.tokens.issue()
+			token = h.tokens.issueFor(principal)
 		}
 		s = newSession(token, h.limits, h.held)
 		s.peer = peer
@@ -334,16 +335,6 @@ func (h *hub) len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.sessions)
-}
-
-// principalID is the id of the session's principal: "" while anonymous.
-func (s *session) principalID() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.caller == nil {
-		return ""
-	}
-	return s.caller.Principal.ID
 }
 
 // callerOf is what a call of the session carries. Nothing changes it (a
