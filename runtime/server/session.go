@@ -238,7 +238,8 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
-	s.caller = &c.caller // the same principal: its newest headers and cookies
+	caller := c.caller // a copy: a pointer into c would keep the closed connection's buffers
+	s.caller = &caller // the same principal: its newest headers and cookies
 	s.dropStaleAnswersLocked()
 	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
