@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -439,5 +440,30 @@ func TestCookieTicketIsTheSessionsOnly(t *testing.T) {
 	}
 	if got := ts.metric(t, "longcall_refused_total", map[string]string{"reason": "cookie"}); got != 2 {
 		t.Errorf("cookie refusals %v, want 2", got)
+	}
+}
+
+// Without Config.Authenticate, a net/http middleware in front of the server
+// may say who is calling (WithPrincipal); handlers see that principal.
+func TestMiddlewareSetsThePrincipal(t *testing.T) {
+	srv := server.New(server.Config{})
+	mw := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user := r.Header.Get("X-Proxy-User"); user != "" {
+			r = server.WithPrincipal(r, runtime.Principal{ID: user, Name: "From the proxy"})
+		}
+		srv.ServeHTTP(w, r)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: mw}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+
+	w, _ := connectAs(t, "ws://"+ln.Addr().String()+protocol.Path, http.Header{"X-Proxy-User": {"carol"}})
+	w.send(call(1, whoCb.ID(), value("who_in", "value", "x")))
+	if got := callerOf(t, w.answer(1), "who_out").Principal; got.ID != "carol" || got.Name != "From the proxy" {
+		t.Errorf("the handler saw %+v, want carol from the middleware", got)
 	}
 }
