@@ -26,6 +26,9 @@ type Call struct {
 	err       error
 	attempt   int      // 1 for the first run, 2 for the first retry
 	log       *callLog // nil without Logs
+	caller    Caller   // the request's, shared: read only, but for SetCookie's copy
+	cookies   []Cookie // set by SetCookie, sent with the result
+	ownJar    bool     // caller.Cookies is this call's own copy: see SetCookie
 }
 
 func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call {
@@ -37,6 +40,12 @@ func newCall(ctx context.Context, cb *Callback, req Request, rep Reporter) *Call
 		values:    make(map[PropID]json.RawMessage, len(req.Inputs)+len(req.States)),
 		triggered: req.Triggered,
 		reporter:  rep,
+	}
+	if req.Caller != nil {
+		// Shared with the session and the call's other attempts: nothing
+		// writes to it (SetCookie copies first), and what a handler gets
+		// from Principal and Caller is a copy of its own.
+		c.caller = *req.Caller
 	}
 	// Declared props absent from the request read as null, as in Dash.
 	for _, p := range cb.spec.Inputs {
@@ -111,6 +120,25 @@ func (c *Call) isOutput(p PropID) bool {
 // Context is cancelled when the job is cancelled, superseded, times out, or
 // the server shuts down.
 func (c *Call) Context() context.Context { return c.ctx }
+
+// Principal is who called, as the server's authentication decided when the
+// session's websocket opened; the zero Principal when nobody is logged in.
+// It is a copy: changing it changes nothing else.
+func (c *Call) Principal() Principal { return c.caller.Principal.clone() }
+
+// Caller returns what the server kept of the session's request: principal,
+// client address, the headers and cookies it was told to keep. A copy, the
+// same in-process, on a Redis worker and in an Isolated child.
+func (c *Call) Caller() Caller { return c.caller.Clone() }
+
+// Cookie returns the session's cookie name, as flask.request.cookies or
+// Dash's ctx.cookies: one the server keeps (server.Config.CallerCookies),
+// as the upgrade brought it or a handler of the session set it since.
+func (c *Call) Cookie(name string) (string, bool) { return c.caller.Cookie(name) }
+
+// Header returns the session's request header name, if the server keeps it
+// (server.Config.CallerHeaders), or "".
+func (c *Call) Header(name string) string { return c.caller.Get(name) }
 
 // Triggered returns the inputs whose change fired the call; empty on the
 // initial call at page load.
@@ -198,7 +226,7 @@ func (c *Call) result(err error) Result {
 	case c.ctx.Err() != nil:
 		return Result{Status: protocol.StatusCancelled}
 	case errors.Is(err, ErrPreventUpdate):
-		return Result{Status: protocol.StatusPrevented}
+		return Result{Status: protocol.StatusPrevented, Cookies: c.cookies}
 	case errors.As(err, &panicked):
 		p := panicked
 		res := errorResult(protocol.CodePanic, fmt.Sprintf("callback %s panicked: %v", c.callback, p.value))
@@ -211,6 +239,6 @@ func (c *Call) result(err error) Result {
 		}
 		return errorResult(protocol.CodeHandler, fmt.Sprintf("callback %s failed: %v", c.callback, err))
 	default:
-		return Result{Status: protocol.StatusOK, Props: c.outputs}
+		return Result{Status: protocol.StatusOK, Props: c.outputs, Cookies: c.cookies}
 	}
 }

@@ -79,6 +79,10 @@ type Request struct {
 	// the page: an opaque name derived from its token, never the token. It
 	// owns the files the handler opens and saves (Call.OpenUpload).
 	Session string `json:",omitempty"`
+	// Caller is who called and what the server kept of the session's
+	// request (Call.Caller), set by the server; nil for an anonymous
+	// session of a server that keeps nothing.
+	Caller *Caller `json:",omitempty"`
 }
 
 // Reporter receives what a background handler reports while it runs.
@@ -94,6 +98,9 @@ type Result struct {
 	Props  []protocol.PropValue // the outputs set, when Status is ok
 	Err    *protocol.Error      // when Status is error
 	Stack  []byte               // a panicking handler's stack, for the server log only
+	// Cookies the handler set for its session's browser (Call.SetCookie),
+	// when Status is ok or prevented.
+	Cookies []Cookie `json:",omitempty"`
 }
 
 // Invoke runs the handler with the request's values. A panic is recovered and
@@ -121,7 +128,7 @@ func (cb *Callback) Invoke(ctx context.Context, req Request, rep Reporter) (res 
 		}
 	}
 	if h := cb.errorHandler(); h != nil && failed(ctx, err) {
-		call.outputs, call.err = nil, nil
+		call.outputs, call.cookies, call.err = nil, nil, nil
 		err = protect(func(c *Call) error { return h(c, err) }, call)
 		if call.err != nil {
 			err = call.err

@@ -16,6 +16,7 @@ type Dashboard struct {
 	name    string
 	manager string
 	onError ErrorHandler
+	allow   []Rule // DashboardAllow: who may open it
 
 	mu        sync.RWMutex
 	callbacks []*Callback

@@ -50,6 +50,7 @@ type Spec struct {
 	Retry *RetryPolicy
 
 	pendingDefaults map[PropID]json.RawMessage
+	allow           []Rule // Allow: every one must allow the caller
 }
 
 // RunningValue is one Running binding: the prop's value while the callback

@@ -30,10 +30,17 @@ func demo() []host.Option {
 		host.Manager(examples.QueueManager, 1), // one job at a time: a second waits and shows its place
 		host.Check(examples.Validate),
 		host.Route("/", examples.Index),
+		// Who is calling: the account page's login (ui/examples/account*.go).
+		host.Authenticate(examples.Authenticate),
+		host.Login(examples.LoginPath),
+		host.Route(examples.LoginPath, examples.LoginPage),
+		host.Handle("POST "+examples.LoginPath, examples.LoginHandler()),
+		host.Handle("POST "+examples.LogoutPath, examples.LogoutHandler()),
+		host.CallerCookies(examples.LCBC019Cookie),
 		host.RouteMatch(examples.ComponentsPattern, examples.ComponentsPage), // its pages by URL
 	}
 	for _, e := range examples.All {
-		opts = append(opts, host.Route(e.Path, e.Page))
+		opts = append(opts, host.Route(e.Path, e.Page, host.AllowDashboard(e.Dash)))
 	}
 	return opts
 }

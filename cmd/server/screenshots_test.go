@@ -25,8 +25,11 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	pages := map[string]string{"index": "/"}
+	pages := map[string]string{"index": "/", "login": examples.LoginPath}
 	for _, e := range examples.All {
+		if e.Dash.Restricted() {
+			continue // behind the login, which is shown instead
+		}
 		pages[strings.TrimPrefix(e.Path, "/examples/")] = e.Path
 	}
 	for name, path := range pages {
@@ -42,7 +45,7 @@ func TestScreenshots(t *testing.T) {
 				t.Fatal(err)
 			}
 			do(t, ctx, chromedp.EmulateViewport(1000, 700), chromedp.Navigate(baseURL+path))
-			if path != "/" {
+			if path != "/" && path != examples.LoginPath {
 				waitJS(t, ctx, `!!document.querySelector('.longcall-dashboard')`)
 			}
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

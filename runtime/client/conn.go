@@ -211,6 +211,10 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 			}
 			return errors.Join(errWelcomed, err)
 		}
+		if m.Type == protocol.TypeCookie {
+			c.cookie(m) // the connection's, not the page's: see cookie
+			continue
+		}
 		c.peer.Handle(m)
 	}
 }

@@ -2,7 +2,10 @@ package host
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
+
+	"github.com/longcall/longcall/runtime"
 )
 
 // Config is everything the host does, set by options in code and, on the
@@ -36,6 +39,13 @@ type Config struct {
 	routes   []route
 	checks   []func() error
 	managers map[string]int
+
+	// Who is calling (auth.go): set in code only.
+	authenticate  func(*http.Request) (runtime.Principal, error)
+	callerHeaders []string
+	callerCookies []string
+	login         string
+	handlers      []handler
 }
 
 // Redis is a deployment on Redis: web processes and workers meet in one

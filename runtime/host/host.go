@@ -35,25 +35,29 @@ type Option func(*Config)
 // Page serves dash on path, its layout made by layout: the page's bound
 // components share one store, its callbacks run over the app's websocket,
 // and callback errors show above the layout. The server checks at start-up
-// that the callbacks name what the layout has.
-func Page(path string, dash *runtime.Dashboard, layout func() app.UI) Option {
+// that the callbacks name what the layout has. Only the principals the
+// dashboard allows (runtime.DashboardAllow) and opts allow open the page.
+func Page(path string, dash *runtime.Dashboard, layout func() app.UI, opts ...PageOption) Option {
 	page := func() app.Composer { return ui.Dashboard(dash, layout()) }
+	r := newRoute(path, page, false, append([]PageOption{AllowDashboard(dash)}, opts...))
 	return func(c *Config) {
-		c.routes = append(c.routes, route{path: path, page: page})
+		c.routes = append(c.routes, r)
 		c.checks = append(c.checks, func() error { return ui.Validate(dash, page()) })
 	}
 }
 
 // Route serves a go-app component of the app's own on path: a page without
 // callbacks, or one that wraps ui.Dashboard in a frame.
-func Route(path string, page func() app.Composer) Option {
-	return func(c *Config) { c.routes = append(c.routes, route{path: path, page: page}) }
+func Route(path string, page func() app.Composer, opts ...PageOption) Option {
+	r := newRoute(path, page, false, opts)
+	return func(c *Config) { c.routes = append(c.routes, r) }
 }
 
 // RouteMatch serves page on every path the regular expression matches: a
 // page whose sub-paths are its own (ui.Location, ui.Link).
-func RouteMatch(pattern string, page func() app.Composer) Option {
-	return func(c *Config) { c.routes = append(c.routes, route{pattern, page, true}) }
+func RouteMatch(pattern string, page func() app.Composer, opts ...PageOption) Option {
+	r := newRoute(pattern, page, true, opts)
+	return func(c *Config) { c.routes = append(c.routes, r) }
 }
 
 // Check adds a start-up check: the server refuses to start when it fails.
@@ -83,7 +87,8 @@ func Title(title string) Option {
 type route struct {
 	path   string
 	page   func() app.Composer
-	regexp bool // path is a regular expression
+	regexp bool           // path is a regular expression
+	allow  []runtime.Rule // who may open it: see Allow
 }
 
 // Configure returns the defaults with opts applied: what Run starts from

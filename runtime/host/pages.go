@@ -43,11 +43,12 @@ func pages(c Config, assets *web.Assets) http.Handler {
 	})
 }
 
-// paths are the app's pages.
+// paths are the app's pages that go-app's service worker may keep: not a
+// guarded one (Allow), which is for some principals only.
 func (c Config) paths() []string {
 	var paths []string
 	for _, r := range c.routes {
-		if !r.regexp { // a pattern is no URL: the worker's install would fail on it
+		if !r.regexp && len(r.allow) == 0 { // a pattern is no URL: the worker's install would fail on it
 			paths = append(paths, r.path)
 		}
 	}

@@ -65,6 +65,7 @@ func Serve(ctx context.Context, c Config, ready func(*Serving)) error {
 		SessionGrace: c.SessionGrace,
 		Metrics:      metrics,
 	}
+	serverCfg.Authenticate, serverCfg.CallerHeaders, serverCfg.CallerCookies = c.authenticate, c.callerHeaders, c.callerCookies
 	serverCfg.Secret, serverCfg.PreviousSecrets = secrets(c.Secret)
 	c.Limits.apply(&serverCfg)
 	c.Edge.apply(&serverCfg, c.Addr)
@@ -74,7 +75,11 @@ func Serve(ctx context.Context, c Config, ready func(*Serving)) error {
 	mux.Handle(protocol.Path, callbacks)
 	mux.Handle(protocol.UploadPath, callbacks.Files())
 	mux.Handle(protocol.FilesPath, callbacks.Files())
-	mux.Handle("/", pages(c, assets))
+	mux.Handle(protocol.CookiePath, callbacks.Cookies())
+	for _, h := range c.handlers {
+		mux.Handle(h.pattern, h.handler)
+	}
+	mux.Handle("/", guard(c, callbacks.Authenticate, log, pages(c, assets)))
 	operate(mux, callbacks, metrics)
 
 	ln, err := net.Listen("tcp", c.Addr)

@@ -75,6 +75,7 @@ func appendMessage(dst []byte, m *Message) ([]byte, error) {
 		dst = appendString(dst, m.Error.Message)
 		dst = append(dst, '}')
 	}
+	dst = appendField(dst, "ticket", m.Ticket, true)
 	return append(dst, '}'), nil
 }
 

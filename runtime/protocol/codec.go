@@ -104,6 +104,11 @@ func (m *Message) validate() error {
 			return badMessage("a result needs a req number or a job id")
 		}
 		return validateProps("props", m.Props)
+	case TypeCookie:
+		if m.Ticket == "" {
+			return badMessage("a cookie message needs a ticket")
+		}
+		return nil
 	case "":
 		return badMessage(`the "type" field is missing`)
 	default:

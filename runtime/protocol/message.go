@@ -33,6 +33,11 @@ const (
 	FilesPath  = "/_longcall/files/"
 )
 
+// CookiePath is where a page POSTs a cookie message's ticket, with its
+// session token in SessionHeader, for the answer to set the cookies a
+// handler set (runtime.Cookie). Its body is the ticket.
+const CookiePath = "/_longcall/cookie"
+
 // SessionHeader carries the session token on the HTTP requests of uploads and
 // downloads, which the websocket's session owns.
 const SessionHeader = "X-Longcall-Session"
@@ -55,6 +60,7 @@ const (
 	TypeProps    Type = "props"    // props a background job set outside its outputs (set_props)
 	TypeResult   Type = "result"   // a call or job ended; Status says how
 	TypeError    Type = "error"    // a message could not be served
+	TypeCookie   Type = "cookie"   // cookies a handler set: Ticket, to POST to CookiePath
 )
 
 // Status says how a call or job ended.
@@ -126,6 +132,9 @@ type Message struct {
 	ETAMillis int64  `json:"eta_ms,omitempty"`
 	Status    Status `json:"status,omitempty"` // result
 	Error     *Error `json:"error,omitempty"`  // result with StatusError, error
+	// Ticket, in a cookie message, is what the page POSTs to CookiePath:
+	// the cookies, signed by the server for this session, for a short while.
+	Ticket string `json:"ticket,omitempty"`
 }
 
 // JobRef names a job a page waits for, with the call that started it.
@@ -167,6 +176,7 @@ const (
 	CodeWorkerLost      = "worker_lost"      // the worker running the job stopped, and the job may not run again
 	CodeTooLarge        = "too_large"        // the result is larger than the server sends, or than the page's unread results may hold
 	CodeCrashed         = "crashed"          // the process running an Isolated callback ended without a result
+	CodeForbidden       = "forbidden"        // the session's principal may not call this callback, or open its dashboard
 )
 
 // JoinIDs renders prop ids as Dash does for callback identities:

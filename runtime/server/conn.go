@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
@@ -25,6 +26,7 @@ type conn struct {
 	ws     *websocket.Conn
 	nc     *corkedConn // the socket under ws, to batch the writer's frames
 	remote string
+	caller runtime.Caller // what the upgrade's request said: see Server.callerOf
 	sess   *session
 
 	rbuf []byte           // what read returns, reused: see read
@@ -42,9 +44,9 @@ type conn struct {
 	finishOnce sync.Once
 }
 
-func newConn(srv *Server, ws *websocket.Conn, nc *corkedConn, remote string) *conn {
+func newConn(srv *Server, ws *websocket.Conn, nc *corkedConn, remote string, caller runtime.Caller) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &conn{srv: srv, ws: ws, nc: nc, remote: remote, done: make(chan struct{}), finishing: make(chan struct{}), ctx: ctx, cancel: cancel}
+	return &conn{srv: srv, ws: ws, nc: nc, remote: remote, caller: caller, done: make(chan struct{}), finishing: make(chan struct{}), ctx: ctx, cancel: cancel}
 }
 
 func (c *conn) serve() {

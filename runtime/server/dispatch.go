@@ -36,7 +36,12 @@ func (s *Server) call(sess *session, m protocol.Message) {
 	if !resent && s.refuseAddrCall(sess, m.Req, cb.ID()) {
 		return
 	}
-	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs, Session: sess.name}
+	caller := sess.callerOf()
+	if !cb.Allows(caller.Principal) {
+		s.refuse(sess, m.Req, cb.ID(), refusedForbidden, forbidden(cb, caller.Principal))
+		return
+	}
+	req := runtime.Request{Inputs: m.Inputs, States: m.States, Triggered: m.Triggered, Outputs: m.Outputs, Session: sess.name, Caller: caller}
 	if !cb.Spec().Background {
 		if perr := sess.load.admitCall(cb.ID()); perr != nil {
 			s.refuse(sess, m.Req, cb.ID(), refusedSessionCalls, perr)
@@ -89,7 +94,7 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 		case <-ctx.Done():
 		}
 	}()
-	res := s.bound(sess, cb.ID(), cb.Invoke(ctx, req, nil))
+	res := s.bound(sess, cb.ID(), s.passCookies(sess, cb.ID(), cb.Invoke(ctx, req, nil)))
 	s.logResult(sess, cb.ID(), res)
 	s.metrics.callEnded(sess, reqNo, cb.ID(), res)
 	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
@@ -136,7 +141,8 @@ func (s *Server) submit(sess *session, cb *runtime.Callback, reqNo uint64, idem,
 func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 	return jobs.SinkFunc(func(e jobs.Event) {
 		if e.Kind == jobs.Finished {
-			res := s.bound(sess, ref.callback, *e.Result) // a copy: a shared job's result is every session's
+			// A copy: a shared job's result is every session's.
+			res := s.bound(sess, ref.callback, s.passCookies(sess, ref.callback, *e.Result))
 			e.Result = &res
 		}
 		sess.track(e.Job, ref, e.Kind == jobs.Finished)
@@ -190,6 +196,14 @@ func (s *Server) reattach(c *conn, refs []protocol.JobRef) {
 			Err:    &protocol.Error{Code: protocol.CodeUnknownJob, Message: "the job this page was waiting for is gone (the server restarted, or its result expired); run it again"},
 		}))
 	}
+}
+
+// forbidden is the answer to a call the session's principal may not make.
+func forbidden(cb *runtime.Callback, p runtime.Principal) *protocol.Error {
+	if p.Anonymous() {
+		return &protocol.Error{Code: protocol.CodeForbidden, Message: fmt.Sprintf("callback %s needs a login: log in and reload the page", cb.ID())}
+	}
+	return &protocol.Error{Code: protocol.CodeForbidden, Message: fmt.Sprintf("%s may not call callback %s", p.ID, cb.ID())}
 }
 
 func (s *Server) managerOf(cb *runtime.Callback) (jobs.Manager, *protocol.Error) {

@@ -53,6 +53,9 @@ const (
 	refusedReattach     = "reattach"      // a hello's job the manager does not know for the session
 	refusedResultSize   = "result_size"   // a result over ResultLimit
 	refusedResultsHeld  = "results_held"  // a result past the session's SessionResultBytes
+	refusedAuth         = "auth"          // websocket upgrade whose authentication failed (401)
+	refusedForbidden    = "forbidden"     // upgrade (403) or call its principal may not make
+	refusedCookie       = "cookie"        // a cookie ticket not signed, expired or of another session
 
 	dropSlow  = "slow"  // the send queue passed SendQueue
 	dropWrite = "write" // a write failed or passed WriteTimeout

@@ -127,6 +127,24 @@ type Config struct {
 	// the process's runtime.UseFiles, which handlers open them from. Nil:
 	// no uploads. With Redis workers, a RedisFiles they use too.
 	Files FileStore
+
+	// Authenticate decides who opens a websocket, from the upgrade's
+	// request (a cookie, a header). An error refuses the upgrade with 401
+	// and the error's text (403 when it wraps ErrForbidden); the anonymous
+	// visitor of a server where pages need no login is the zero Principal
+	// and a nil error. Nil: the principal a middleware set (WithPrincipal),
+	// or the anonymous one. Handlers read it with Call.Principal; the
+	// dashboards' and callbacks' rules (runtime.DashboardAllow,
+	// runtime.Allow) are checked against it at each call.
+	Authenticate func(*http.Request) (runtime.Principal, error)
+	// CallerHeaders and CallerCookies name the headers and cookies of the
+	// upgrade that handlers may read (Call.Header, Call.Cookie). What is
+	// named travels with every background job (to Redis, to Isolated
+	// children), so name only what handlers need, and not the cookie that
+	// authenticates: the principal says who it is. CallerHeaders nil means
+	// User-Agent and Accept-Language; CallerCookies nil means none.
+	CallerHeaders []string
+	CallerCookies []string
 }
 
 // Server serves the websocket endpoint (protocol.Path).
@@ -167,6 +185,9 @@ func New(cfg Config) *Server {
 	cfg.HTTPReadTimeout = orDefault(cfg.HTTPReadTimeout, defaultHTTPReadTimeout)
 	cfg.HTTPWriteTimeout = orDefault(cfg.HTTPWriteTimeout, defaultHTTPWriteTimeout)
 	cfg.HTTPIdleTimeout = orDefault(cfg.HTTPIdleTimeout, defaultHTTPIdleTimeout)
+	if cfg.CallerHeaders == nil {
+		cfg.CallerHeaders = defaultCallerHeaders
+	}
 	if cfg.ReadLimit <= 0 {
 		cfg.ReadLimit = defaultReadLimit
 	}
@@ -213,9 +234,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client := s.ClientAddr(r)
-	if s.refuseAddrConn(w, client) {
+	principal, refused := s.refuseUnauthenticated(w, r, client)
+	if refused || s.refuseAddrConn(w, client) {
 		return
 	}
+	caller := s.callerOf(r, principal, client)
 	cw := &corkingWriter{ResponseWriter: w}
 	ws, err := s.upgrader.Upgrade(cw, r, nil)
 	if err != nil {
@@ -224,7 +247,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered with an HTTP error
 	}
 	s.metrics.connOpened()
-	c := newConn(s, ws, cw.conn, client) // reads within ReadLimit itself: see conn.read
+	c := newConn(s, ws, cw.conn, client, caller) // reads within ReadLimit itself: see conn.read
 	// The connection is ours now: serving it on a goroutine of its own
 	// lets net/http's end, and with it the request's buffers and the
 	// stack the handler chain grew, held for as long as a page stays

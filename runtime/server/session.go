@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/longcall/longcall/jobs"
+	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
 
@@ -30,6 +31,10 @@ type session struct {
 	expiry   *time.Timer        // runs while detached
 	wake     chan struct{}      // signalled when direct gains a message
 	closedCh chan struct{}      // closed when the session ends
+
+	// caller is who it is and what its request said (Server.callerOf),
+	// never changed once set, only replaced: calls share it.
+	caller *runtime.Caller
 
 	backlogBase int // the backlog when the writer last took, or the connection attached; see checkBacklog
 
@@ -227,7 +232,14 @@ func newHub(grace time.Duration, tokens *tokens, expire func(*session), lim limi
 // nil when it holds its share.
 func (h *hub) attach(token string, c *conn) *session {
 	h.mu.Lock()
+	principal := c.caller.Principal.ID
 	s := h.sessions[token]
+	if !h.tokens.bound(token, principal) {
+		// The page's session is someone else's (a logout and another
+		// login in the same browser): its jobs and results are not this
+		// principal's to see, here or on any process. A new session.
+		s, token = nil, ""
+	}
 	if s == nil {
 		peer := keyOf(c.remote)
 		if !h.peers.openSession(peer) {
@@ -235,7 +247,7 @@ func (h *hub) attach(token string, c *conn) *session {
 			return nil
 		}
 		if !h.tokens.valid(token) {
-			token = h.tokens.issue()
+			token = h.tokens.issueFor(principal)
 		}
 		s = newSession(token, h.limits, h.held)
 		s.peer = peer
@@ -246,6 +258,8 @@ func (h *hub) attach(token string, c *conn) *session {
 	s.mu.Lock()
 	old := s.conn
 	s.conn = c
+	caller := c.caller // a copy: a pointer into c would keep the closed connection's buffers
+	s.caller = &caller // the same principal: its newest headers and cookies
 	s.dropStaleAnswersLocked()
 	s.backlogBase = s.backlogLocked()
 	if s.expiry != nil {
@@ -342,4 +356,45 @@ func (h *hub) len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.sessions)
+}
+
+// callerOf is what a call of the session carries. Nothing changes it (a
+// cookie set replaces it), so calls share it without a copy each.
+func (s *session) callerOf() *runtime.Caller {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.caller == nil {
+		return &runtime.Caller{}
+	}
+	return s.caller
+}
+
+// setCookies records the cookies a handler set that the server keeps, so
+// that the session's next calls read them whether or not the page has
+// fetched them into its browser yet.
+func (s *session) setCookies(cookies []runtime.Cookie, keep func(string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var next runtime.Caller
+	if s.caller != nil {
+		next = s.caller.Clone() // calls under way hold the one in place
+	}
+	changed := false
+	for _, ck := range cookies {
+		if !keep(ck.Name) {
+			continue
+		}
+		changed = true
+		if ck.MaxAge < 0 {
+			delete(next.Cookies, ck.Name)
+			continue
+		}
+		if next.Cookies == nil {
+			next.Cookies = map[string]string{}
+		}
+		next.Cookies[ck.Name] = ck.Value
+	}
+	if changed {
+		s.caller = &next
+	}
 }

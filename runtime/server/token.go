@@ -84,6 +84,7 @@ var (
 // parse returns a token's id and time of issue if one of the secrets signed
 // it; it does not look at its age.
 func (t *tokens) parse(token string) (sessionID, time.Time, error) {
+	token, _, _ = strings.Cut(token, bindingSep) // the principal's part: see bound
 	payloadPart, sigPart, ok := strings.Cut(token, ".")
 	if !ok {
 		return sessionID{}, time.Time{}, errMalformed

@@ -54,13 +54,14 @@ var (
 	})
 )
 
-// withFiles routes the file endpoints of srv beside its websocket, as a host
-// mounts them.
+// withFiles routes the file and cookie endpoints of srv beside its
+// websocket, as a host mounts them.
 func withFiles(srv *server.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", srv)
 	mux.Handle(protocol.UploadPath, srv.Files())
 	mux.Handle(protocol.FilesPath, srv.Files())
+	mux.Handle(protocol.CookiePath, srv.Cookies())
 	return mux
 }
 

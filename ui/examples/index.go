@@ -30,6 +30,7 @@ var All = []Example{
 	{"/examples/beyond", "Beyond Dash", "Retries, live logs, the queue's place as a value, a clientside filter, a job in a child process, jobs that do not supersede or outlive their page.", beyondDash, func() app.Composer { return &beyondPage{} }},
 	{ComponentsPath, "Components", "Beyond the seed: the component kit, each as an input and an output; a spinner over a slow job; pages by URL.", componentsDash, func() app.Composer { return &componentsPage{} }},
 	{"/examples/report", "Report builder", "Beyond the seed: a data set, its parameters or an uploaded CSV; a job with progress and a live preview (table and chart), cancel, and the report to download.", reportDash, func() app.Composer { return &reportPage{} }},
+	{AccountPath, "Who is calling", "Beyond the seed: a page behind a login; a job greets the logged-in user; a callback for admins only is refused; a callback sets a cookie that a job reads (Dash's lcbc019).", accountDash, func() app.Composer { return &accountPage{} }},
 	{"/examples/errors", "Errors in handlers", "Beyond the seed: a failing job and a panicking callback report visibly; the server keeps serving.", errorsDash, func() app.Composer { return &errorsPage{} }},
 }
 
@@ -47,6 +48,7 @@ func Validate() error {
 // call it: the server to render pages, the browser to run them.
 func Routes() {
 	app.Route("/", Index)
+	app.Route(LoginPath, LoginPage)
 	for _, e := range All {
 		app.Route(e.Path, e.Page)
 	}

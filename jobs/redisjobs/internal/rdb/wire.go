@@ -29,6 +29,9 @@ type wireResult struct {
 	Status protocol.Status      `json:"s"`
 	Props  []protocol.PropValue `json:"p,omitempty"`
 	Err    *protocol.Error      `json:"e,omitempty"`
+	// Cookies a handler set for its session (runtime.Call.SetCookie): the
+	// web process that holds the session turns them into a ticket.
+	Cookies []runtime.Cookie `json:"c,omitempty"`
 }
 
 var kindByName = map[string]jobs.Kind{}
@@ -44,7 +47,7 @@ func init() {
 func EncodeEvent(e jobs.Event) string {
 	w := wireEvent{Kind: e.Kind.String(), Props: e.Props, Position: e.Position, ETA: e.ETA.Milliseconds()}
 	if e.Result != nil {
-		w.Result = &wireResult{Status: e.Result.Status, Props: e.Result.Props, Err: e.Result.Err}
+		w.Result = &wireResult{Status: e.Result.Status, Props: e.Result.Props, Err: e.Result.Err, Cookies: e.Result.Cookies}
 	}
 	b, err := json.Marshal(w)
 	if err != nil {
@@ -68,7 +71,7 @@ func DecodeEvent(id jobs.ID, data string) (jobs.Event, error) {
 		if w.Result == nil {
 			return jobs.Event{}, fmt.Errorf("jobs: Finished event of job %s has no result", id)
 		}
-		e.Result = &runtime.Result{Status: w.Result.Status, Props: w.Result.Props, Err: w.Result.Err}
+		e.Result = &runtime.Result{Status: w.Result.Status, Props: w.Result.Props, Err: w.Result.Err, Cookies: w.Result.Cookies}
 	}
 	return e, nil
 }
