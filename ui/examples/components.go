@@ -67,9 +67,6 @@ type componentsPage struct{ app.Compo }
 
 func (p *componentsPage) Render() app.UI {
 	cities := ui.Options("Paris", "Lagos", "Lima", "Osaka")
-	field := func(label string, control app.UI) app.UI {
-		return app.Label().Class("lc-field").Body(app.Span().Class("lc-label").Text(label), control)
-	}
 	return frame("Components", ui.Dashboard(componentsDash, app.Div().Body(
 		ui.Location("kit_location"),
 		ui.Store("kit_store", ui.StoreSession),
