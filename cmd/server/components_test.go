@@ -34,6 +34,7 @@ func TestComponents(t *testing.T) {
 		{"RadioItems", "", `document.querySelector('#kit_size input[data-value="S"]').click()`, "size=S"},
 		{"Textarea", "", setValue + `('#kit_notes', 'hello', 'input')`, "notes=hello"},
 		{"Input number", "", setValue + `('#kit_count', '5', 'input')`, "count=5"},
+		{"Input date", "", setValue + `('#kit_when', '2026-12-24', 'input')`, "when=2026-12-24"},
 		{"Tabs", "", `document.querySelector('#kit_tabs .lc-tab[data-value="details"]').click()`, "tab=details"},
 	}
 	pickFromDropdowns(t, ctx, echoHas)
@@ -80,6 +81,9 @@ func TestComponents(t *testing.T) {
 		{"RadioItems", `document.querySelector('#kit_size input:checked')?.dataset.value === 'L'`},
 		{"Textarea", `document.querySelector('#kit_notes').value === 'set by a callback'`},
 		{"Input", `document.querySelector('#kit_count').value === '42'`},
+		{"Input date", `document.querySelector('#kit_when').value === '2027-01-01'`},
+		{"Interval max_intervals", echoHas("ticks=5")},
+		{"Link href", `document.querySelector('#kit_link').getAttribute('href') === '/examples/components/third'`},
 		{"Tabs", `document.querySelector('#kit_tabs .lc-tab.lc-selected')?.dataset.value === 'details'`},
 		{"ConfirmDialog shown", `!document.querySelector('#kit_confirm').hidden`},
 		{"Location search", `location.search === '?set=all'`},

@@ -50,6 +50,9 @@ func reportBuilder(t *testing.T, tab tabber) {
 	script(t, ctx, captureDownloads)
 	// Idle, the chart takes no room.
 	waitJS(t, ctx, reportPlot+`.offsetHeight === 0`)
+	// The Slider's handle shows its value, 10,000 of 1,000..10,000: not
+	// clamped to the default max of 100 when go-app set value before max.
+	waitJS(t, ctx, `document.querySelector('#report_rows input').value === '10000'`)
 
 	// Upload as an input: the file goes over HTTP, files names it.
 	csv := "name,score,weight\n"

@@ -24,6 +24,9 @@ var (
 	kitNotes    = runtime.NewProp[string]("kit_notes", "value")
 	kitCount    = runtime.NewProp[float64]("kit_count", "value")
 	kitName     = runtime.NewProp[string]("kit_name", "value")
+	kitWhen     = runtime.NewProp[string]("kit_when", "value")
+	kitMaxTicks = runtime.NewProp[int]("kit_interval", "max_intervals")
+	kitLinkTo   = runtime.NewProp[string]("kit_link", "href")
 	kitTab      = runtime.NewProp[string]("kit_tabs", "value")
 	kitSaved    = runtime.NewProp[[]string]("kit_store", "data")
 	kitTicks    = runtime.NewProp[int]("kit_interval", "n_intervals")
@@ -41,11 +44,11 @@ var (
 	// Every input, echoed as text.
 	kitEchoAll = componentsDash.Callback(
 		runtime.Outputs(kitEcho),
-		runtime.Inputs(kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitName, kitTab, kitSaved, kitTicks, kitOK),
+		runtime.Inputs(kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitName, kitWhen, kitTab, kitSaved, kitTicks, kitOK),
 	)
 	// Every component as an output.
 	kitSetAllOutputs = componentsDash.Callback(
-		runtime.Outputs(kitCities, kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitTab, kitSaved, kitMarkdown, kitAsk, kitSearch),
+		runtime.Outputs(kitCities, kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitWhen, kitTab, kitSaved, kitMarkdown, kitAsk, kitSearch, kitMaxTicks, kitLinkTo),
 		runtime.Inputs(kitSetAll), runtime.PreventInitialCall(),
 	)
 	// A slow job: the Loading around its output spins while it runs.
@@ -85,6 +88,7 @@ func (p *componentsPage) Render() app.UI {
 				field("Span (RangeSlider)", ui.RangeSlider("kit_span", 0, 100, 5, 20, 80).Marks(map[float64]string{0: "0", 50: "50", 100: "100"})),
 				field("Count (Input number)", ui.Input("kit_count").Type("number").Number(1).Range(0, 100, 1)),
 				field("Name (Input, debounced)", ui.Input("kit_name").Placeholder("type, then Enter").Debounce(true)),
+				field("When (Input date)", ui.Input("kit_when").Type("date")),
 				field("Notes (Textarea)", ui.Textarea("kit_notes").Rows(2).Placeholder("Notes")),
 			),
 		),
