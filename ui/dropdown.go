@@ -122,6 +122,14 @@ func dropdownMenu(b *Bound, opts []Option, chosen []string) app.UI {
 		OnMouseDown(func(ctx app.Context, e app.Event) { e.PreventDefault() }).
 		Body(
 			app.If(len(shown) == 0, func() app.UI { return app.Li().Class("lc-dropdown-empty").Text("No results") }),
+			app.If(b.Bool("multi") && len(shown) > 0, func() app.UI {
+				return app.Li().Class("lc-dropdown-actions").Attr("role", "presentation").Body(
+					app.Span().Class("lc-dropdown-select-all").Attr("role", "button").Text("Select all").
+						OnClick(func(ctx app.Context, e app.Event) { selectShown(b, true) }),
+					app.Span().Class("lc-dropdown-select-none").Attr("role", "button").Text("Deselect all").
+						OnClick(func(ctx app.Context, e app.Event) { selectShown(b, false) }),
+				)
+			}),
 			app.Range(shown).Slice(func(i int) app.UI {
 				o := shown[i]
 				cls := []string{"lc-dropdown-option"}
@@ -206,6 +214,19 @@ func clearSearch(b *Bound) {
 	if b.String("search_value") != "" {
 		b.Set("search_value", "")
 	}
+}
+
+// selectShown adds to a multi dropdown's value every option the search
+// shows (all), or takes them out, as Dash 4's Select All and Deselect All.
+func selectShown(b *Bound, all bool) {
+	values := b.values()
+	for _, o := range filterOptions(b.options(), typedSearch(b)) {
+		if o.Disabled || contains(values, o.Value) == all {
+			continue
+		}
+		values = toggled(values, o.Value)
+	}
+	b.Set("value", append([]string{}, values...))
 }
 
 // dropdownKey is the keyboard: arrows move through the options (opening the

@@ -157,6 +157,15 @@ func pickFromDropdowns(t *testing.T, ctx context.Context, echoHas func(string) s
 	waitJS(t, ctx, echoHas("tags=[red green blue]"))
 	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#kit_tags .lc-dropdown-search"), kb.Escape))
 	waitJS(t, ctx, `!`+menu("kit_tags"))
+	// Deselect all, then Select all, as Dash 4's multi Dropdown.
+	click(t, ctx, "#kit_tags .lc-dropdown-control")
+	waitJS(t, ctx, menu("kit_tags"))
+	click(t, ctx, "#kit_tags .lc-dropdown-select-none")
+	waitJS(t, ctx, echoHas("tags=[]"))
+	click(t, ctx, "#kit_tags .lc-dropdown-select-all")
+	waitJS(t, ctx, echoHas("tags=[red green blue]")+" && "+menu("kit_tags"))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#kit_tags .lc-dropdown-search"), kb.Escape))
+	waitJS(t, ctx, `!`+menu("kit_tags"))
 	// A chip's × removes its value.
 	click(t, ctx, `#kit_tags .lc-chip[data-value="green"] .lc-chip-remove`)
 	waitJS(t, ctx, echoHas("tags=[red blue]"))
