@@ -83,6 +83,8 @@ func shoot(t *testing.T, path, scheme, file string) {
 		waitJS(t, ctx, `document.querySelectorAll('#rows .lc-pattern-row').length === 2`)
 	}
 	script(t, ctx, `window.scrollTo(0, 0); document.activeElement?.blur()`)
+	// Transitions ended (a progress bar going back to 0 eases there).
+	waitJS(t, ctx, `document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)`)
 	height := min(evalJS[int](t, ctx, `document.documentElement.scrollHeight`), shotMaxHeight)
 	do(t, ctx, chromedp.EmulateViewport(shotWidth, int64(height)))
 	waitJS(t, ctx, fmt.Sprintf(`innerHeight === %d`, height))
