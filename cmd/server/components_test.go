@@ -35,6 +35,7 @@ func TestComponents(t *testing.T) {
 		{"Textarea", "", setValue + `('#kit_notes', 'hello', 'input')`, "notes=hello"},
 		{"Input number", "", setValue + `('#kit_count', '5', 'input')`, "count=5"},
 		{"Input date", "", setValue + `('#kit_when', '2026-12-24', 'input')`, "when=2026-12-24"},
+		{"Input range", "", setValue + `('#kit_volume', '6', 'input')`, "volume=6"},
 		{"Tabs", "", `document.querySelector('#kit_tabs .lc-tab[data-value="details"]').click()`, "tab=details"},
 	}
 	pickFromDropdowns(t, ctx, echoHas)
@@ -46,6 +47,18 @@ func TestComponents(t *testing.T) {
 		if in.echo != "" {
 			waitJS(t, ctx, echoHas(in.echo))
 		}
+	}
+	// DataTable pages as an input: each click reads page_current as it is
+	// then (a handler kept from the first render went to the second page
+	// only).
+	script(t, ctx, `document.querySelector('#kit_tabs .lc-tab[data-value="table"]').click()`)
+	waitJS(t, ctx, echoHas("tab=table"))
+	const tableCells = `[...document.querySelectorAll('#kit_table tbody tr[data-row] td')].map(c => c.textContent).join()`
+	for _, step := range []struct{ button, page, cells string }{
+		{"next", "page=1", "3,4"}, {"next", "page=2", "5,6"}, {"prev", "page=1", "3,4"}, {"next", "page=2", "5,6"},
+	} {
+		click(t, ctx, "#kit_table .lc-table-"+step.button)
+		waitJS(t, ctx, echoHas(step.page)+` && `+tableCells+` === '`+step.cells+`'`)
 	}
 	// Debounce: typing writes nothing until Enter.
 	script(t, ctx, setValue+`('#kit_name', 'Ada', 'input')`)
@@ -82,6 +95,8 @@ func TestComponents(t *testing.T) {
 		{"Textarea", `document.querySelector('#kit_notes').value === 'set by a callback'`},
 		{"Input", `document.querySelector('#kit_count').value === '42'`},
 		{"Input date", `document.querySelector('#kit_when').value === '2027-01-01'`},
+		{"Input range", `document.querySelector('#kit_volume').value === '9'`},
+		{"DataTable page_current", `document.querySelector('#kit_table .lc-table-pager span').textContent === 'Page 2 of 4' && ` + tableCells + ` === '3,4'`},
 		{"Interval max_intervals", echoHas("ticks=5")},
 		{"Link href", `document.querySelector('#kit_link').getAttribute('href') === '/examples/components/third'`},
 		{"Tabs", `document.querySelector('#kit_tabs .lc-tab.lc-selected')?.dataset.value === 'details'`},

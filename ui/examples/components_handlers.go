@@ -24,6 +24,8 @@ func init() {
 			fmt.Sprintf("count=%g", kitCount.Get(c)),
 			"name=" + kitName.Get(c),
 			"when=" + kitWhen.Get(c),
+			fmt.Sprintf("volume=%g", kitVolume.Get(c)),
+			fmt.Sprintf("page=%d", kitPageNo.Get(c)),
 			"tab=" + kitTab.Get(c),
 			fmt.Sprintf("saved=%v", kitSaved.Get(c)),
 			fmt.Sprintf("ticks=%d", kitTicks.Get(c)),
@@ -42,6 +44,8 @@ func init() {
 		kitNotes.Set(c, "set by a callback")
 		kitCount.Set(c, 42)
 		kitWhen.Set(c, "2027-01-01")
+		kitVolume.Set(c, 9)
+		kitPageNo.Set(c, 1)
 		kitMaxTicks.Set(c, 5)
 		kitLinkTo.Set(c, ComponentsPath+"/third")
 		kitTab.Set(c, "details")
