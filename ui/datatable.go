@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -209,8 +210,11 @@ func headerRow(b *Bound, p tableProps) app.UI {
 	for _, c := range p.columns {
 		th := app.Th().Attr("data-column", c.ID).Text(c.Name + sortMark(p.sortBy, c.ID))
 		if p.sortable {
-			th = th.Class("lc-table-sortable").OnClick(func(app.Context, app.Event) {
-				b.Set("sort_by", nextSort(p.sortBy, c.ID))
+			th = th.Class("lc-table-sortable").OnClick(func(ctx app.Context, e app.Event) {
+				// Read now, not from this render: go-app keeps a position's
+				// first handler, with what it captured.
+				now := readTableProps(b)
+				b.Set("sort_by", nextSort(now.sortBy, ctx.JSSrc().Get("dataset").Get("column").String()))
 			})
 		}
 		cells = append(cells, th)
@@ -258,8 +262,9 @@ func filterRow(b *Bound, s *tableState, p tableProps) app.UI {
 			Placeholder("filter…").
 			Value(s.typed[c.ID]).
 			OnChange(func(ctx app.Context, e app.Event) {
-				s.typed[c.ID] = ctx.JSSrc().Get("value").String()
-				b.Set("filter_query", filterQuery(p.columns, s.typed))
+				el := ctx.JSSrc()
+				s.typed[el.Get("dataset").Get("column").String()] = el.Get("value").String()
+				b.Set("filter_query", filterQuery(readTableProps(b).columns, s.typed))
 				b.Set("page_current", 0)
 			})))
 	}
@@ -284,12 +289,19 @@ func dataRow(b *Bound, p tableProps, rows []table.Row, i int) app.UI {
 			kind = "radio"
 		}
 		cells = append(cells, app.Td().Class("lc-table-select").Body(app.Input().Type(kind).Checked(selected).
-			OnChange(func(app.Context, app.Event) { b.Set("selected_rows", toggle(p, i)) })))
+			OnChange(func(ctx app.Context, e app.Event) {
+				// The row from the DOM: a scrolled-in row reuses another's element and handler.
+				b.Set("selected_rows", toggle(readTableProps(b), rowOf(ctx.JSSrc())))
+			})))
 	}
 	for ci, c := range p.columns {
-		td := app.Td().Text(table.Text(row[c.ID])).
-			OnClick(func(app.Context, app.Event) {
-				b.Set("active_cell", table.Cell{Row: i, Column: ci, ColumnID: c.ID})
+		td := app.Td().Text(table.Text(row[c.ID])).Attr("data-column", ci).
+			OnClick(func(ctx app.Context, e app.Event) {
+				el := ctx.JSSrc()
+				col, _ := strconv.Atoi(el.Get("dataset").Get("column").String())
+				if cols := readTableProps(b).columns; col < len(cols) {
+					b.Set("active_cell", table.Cell{Row: rowOf(el), Column: col, ColumnID: cols[col].ID})
+				}
 			})
 		if p.active != nil && p.active.Row == i && p.active.ColumnID == c.ID {
 			td = td.Class("lc-table-active")
@@ -301,6 +313,12 @@ func dataRow(b *Bound, p tableProps, rows []table.Row, i int) app.UI {
 		tr = tr.Class("lc-table-selected")
 	}
 	return tr.Body(cells...)
+}
+
+// rowOf is the data row of a cell or of an element in one: its row's data-row.
+func rowOf(el app.Value) int {
+	n, _ := strconv.Atoi(el.Call("closest", "tr").Get("dataset").Get("row").String())
+	return n
 }
 
 // toggle is selected_rows after a click on row i's box.
@@ -319,9 +337,11 @@ func pager(b *Bound, n, size int) app.UI {
 	current := min(b.Int("page_current"), pages-1)
 	return app.Div().Class("lc-table-pager").Body(
 		app.Button().Class("lc-table-prev").Disabled(current <= 0).Text("‹ Previous").
-			OnClick(func(app.Context, app.Event) { b.Set("page_current", current-1) }),
+			OnClick(func(app.Context, app.Event) { b.Set("page_current", max(b.Int("page_current")-1, 0)) }),
 		app.Span().Text(fmt.Sprintf("Page %d of %d", current+1, pages)),
 		app.Button().Class("lc-table-next").Disabled(current >= pages-1).Text("Next ›").
-			OnClick(func(app.Context, app.Event) { b.Set("page_current", current+1) }),
+			OnClick(func(app.Context, app.Event) {
+				b.Set("page_current", min(b.Int("page_current")+1, table.Pages(len(stateOf(b).view), b.Int("page_size"))-1))
+			}),
 	)
 }

@@ -96,12 +96,15 @@ func renderChoices(b *Bound, typ string) app.UI {
 			return app.Label().Class("lc-choice").Body(
 				app.Input().Type(typ).Name(b.ID).Value(o.Value).DataSet("value", o.Value).
 					Checked(contains(values, o.Value)).Disabled(o.Disabled).
-					OnChange(func(app.Context, app.Event) {
+					OnChange(func(ctx app.Context, e app.Event) {
+						// Read from the element: go-app keeps the first
+						// handler of a position, so o may be stale.
+						v := ctx.JSSrc().Get("dataset").Get("value").String()
 						if typ == "radio" {
-							b.Set("value", o.Value)
+							b.Set("value", v)
 							return
 						}
-						b.Set("value", toggled(b.values(), o.Value))
+						b.Set("value", toggled(b.values(), v))
 					}),
 				app.Span().Text(o.Label),
 			)

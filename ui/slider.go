@@ -13,12 +13,16 @@ var (
 		Outputs: []string{"min", "max", "step", "marks", "disabled", "updatemode"},
 		Inputs:  []string{"value", "drag_value"},
 		Render:  func(b *Bound) app.UI { return renderSlider(b, false) },
+		Mount:   func(ctx app.Context, b *Bound) { syncSlider(ctx, b, false) },
+		Changed: func(ctx app.Context, b *Bound) { syncSlider(ctx, b, false) },
 	})
 	rangeSliderKind = Register(Kind{
 		Name:    "RangeSlider",
 		Outputs: []string{"min", "max", "step", "marks", "disabled", "updatemode"},
 		Inputs:  []string{"value", "drag_value"},
 		Render:  func(b *Bound) app.UI { return renderSlider(b, true) },
+		Mount:   func(ctx app.Context, b *Bound) { syncSlider(ctx, b, true) },
+		Changed: func(ctx app.Context, b *Bound) { syncSlider(ctx, b, true) },
 	})
 )
 
@@ -145,6 +149,27 @@ func sliderHandle(b *Bound, isRange bool, i int, values []float64, lo, hi, step 
 				write("value")(ctx, e)
 			}
 		})
+}
+
+// syncSlider sets each handle's value again once its min and max are in
+// place: go-app sets an element's attributes in a map's order, so a value
+// set before a max above 100 was clamped to the default max of 100 (the
+// report's 1,000..10,000 slider showed its handle at the start, now and
+// then, while its value was 10,000). It runs after the render.
+func syncSlider(ctx app.Context, b *Bound, isRange bool) {
+	ctx.Defer(func(app.Context) { setSliderInputs(b, isRange) })
+}
+
+func setSliderInputs(b *Bound, isRange bool) {
+	el := app.Window().GetElementByID(b.ID)
+	if !el.Truthy() {
+		return
+	}
+	inputs := el.Call("querySelectorAll", ".lc-slider-input")
+	values := b.sliderValues(isRange, b.number("min", 0))
+	for i := 0; i < inputs.Length() && i < len(values); i++ {
+		inputs.Index(i).Set("value", strconv.FormatFloat(values[i], 'f', -1, 64))
+	}
 }
 
 // number is a numeric prop, or def when unset.

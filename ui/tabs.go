@@ -66,7 +66,10 @@ func renderTabs(b *Bound) app.UI {
 			}
 			return app.Button().Class(cls...).Attr("role", "tab").Aria("selected", tab.Value == value).
 				DataSet("value", tab.Value).Disabled(tab.Disabled).Text(tab.Label).
-				OnClick(func(app.Context, app.Event) { b.Set("value", tab.Value) })
+				OnClick(func(ctx app.Context, e app.Event) {
+					// From the element: go-app keeps a position's first handler.
+					b.Set("value", ctx.JSSrc().Get("dataset").Get("value").String())
+				})
 		})),
 		app.Div().Class("lc-tab-panels").Body(panels...),
 	)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,6 +50,9 @@ func reportBuilder(t *testing.T, tab tabber) {
 	script(t, ctx, captureDownloads)
 	// Idle, the chart takes no room.
 	waitJS(t, ctx, reportPlot+`.offsetHeight === 0`)
+	// The Slider's handle shows its value, 10,000 of 1,000..10,000: not
+	// clamped to the default max of 100 when go-app set value before max.
+	waitJS(t, ctx, `document.querySelector('#report_rows input').value === '10000'`)
 
 	// Upload as an input: the file goes over HTTP, files names it.
 	csv := "name,score,weight\n"
@@ -84,6 +88,20 @@ func reportBuilder(t *testing.T, tab tabber) {
 	click(t, ctx, `#report_table tr[data-row="1"] input[type=checkbox]`)
 	waitJS(t, ctx, reportPicked+` === 'Picked: row 2'`)
 	click(t, ctx, `#report_table th[data-column="score"]`)
+	waitJS(t, ctx, `document.querySelector('#report_table tbody tr[data-row] td:nth-child(3)').textContent === '3'`)
+	// A second click sorts descending, and a box ticked in the sorted table
+	// picks the row it shows (the handlers read the table as it is now, not
+	// as it was when the header or the row was first drawn).
+	click(t, ctx, `#report_table th[data-column="score"]`)
+	waitJS(t, ctx, `document.querySelector('#report_table th[data-column="score"]').textContent.endsWith('▼')`)
+	top := evalJS[string](t, ctx, `document.querySelector('#report_table tbody tr[data-row]').dataset.row`)
+	click(t, ctx, `#report_table tbody tr[data-row] input[type=checkbox]`)
+	n, _ := strconv.Atoi(top)
+	waitJS(t, ctx, fmt.Sprintf(`%s === 'Picked: row 2, row %d'`, reportPicked, n+1))
+	click(t, ctx, fmt.Sprintf(`#report_table tbody tr[data-row="%d"] input[type=checkbox]`, n))
+	waitJS(t, ctx, reportPicked+` === 'Picked: row 2'`)
+	click(t, ctx, `#report_table th[data-column="score"]`) // unsorted
+	click(t, ctx, `#report_table th[data-column="score"]`) // ascending again
 	waitJS(t, ctx, `document.querySelector('#report_table tbody tr[data-row] td:nth-child(3)').textContent === '3'`)
 	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#report_table input[data-column="name"]`), "item1\r"))
 	waitJS(t, ctx, reportTableRows+`.length === 10`) // item1, item10..item19: sorted, filtered

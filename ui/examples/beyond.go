@@ -98,23 +98,33 @@ type beyondPage struct{ app.Compo }
 
 func (p *beyondPage) Render() app.UI {
 	return frame("Beyond Dash", ui.Dashboard(beyondDash, app.Div().Body(
-		app.H2().Text("Retries, live logs, the queue's place"),
-		app.P().Text("The fruit service fails the first run; the job retries, logging as it goes. One worker: click twice and the second job waits, its place formatted in the browser (in French). Each click runs its own job."),
-		ui.Button("report_button").Text("Fetch fruit"),
-		ui.P("report_retry"),
-		ui.Store("report_place", ui.StoreMemory), // holds the Place, a value for the page
-		ui.P("report_place_text"),
-		ui.Log("report_log"),
-		ui.P("report_output").Text("No fruit yet"),
-		app.H2().Text("A clientside filter of the result"),
-		app.P().Text("Runs in the page, as you type: no round trip, offline too."),
-		ui.Input("filter_input").Placeholder("filter"),
-		ui.P("filtered_output"),
-		app.H2().Text("A job in a child process"),
-		app.P().Text("This handler sleeps an hour and never looks at its context: Cancel, or leaving the page, kills its process."),
-		ui.Button("hang_button").Text("Start a job that hangs"),
-		ui.Button("hang_cancel").Text("Cancel"),
-		ui.P("hang_pid"),
-		ui.P("hang_output").Text("Not run"),
+		app.Section().Class("lc-card").Body(
+			app.H2().Text("Retries, live logs, the queue's place"),
+			app.P().Class("lc-note").Text("The fruit service fails the first run; the job retries, logging as it goes. One worker: click twice and the second job waits, its place formatted in the browser (in French). Each click runs its own job."),
+			ui.Button("report_button").Text("Fetch fruit"),
+			ui.P("report_retry").Class("lc-note"),
+			ui.Store("report_place", ui.StoreMemory), // holds the Place, a value for the page
+			ui.P("report_place_text").Class("lc-note"),
+			ui.Log("report_log"),
+			ui.P("report_output").Text("No fruit yet").Class("lc-out"),
+		),
+		app.Div().Class("lc-grid").Body(
+			app.Section().Class("lc-card").Body(
+				app.H2().Text("A clientside filter of the result"),
+				app.P().Class("lc-note").Text("Runs in the page, as you type: no round trip, offline too."),
+				ui.Input("filter_input").Placeholder("filter"),
+				ui.P("filtered_output").Class("lc-out"),
+			),
+			app.Section().Class("lc-card").Body(
+				app.H2().Text("A job in a child process"),
+				app.P().Class("lc-note").Text("This handler sleeps an hour and never looks at its context: Cancel, or leaving the page, kills its process."),
+				app.Div().Class("lc-row").Body(
+					ui.Button("hang_button").Text("Start a job that hangs"),
+					ui.Button("hang_cancel").Text("Cancel").Class("lc-secondary"),
+				),
+				ui.P("hang_pid").Class("lc-note"),
+				ui.P("hang_output").Text("Not run").Class("lc-out"),
+			),
+		),
 	)))
 }

@@ -25,8 +25,10 @@ type cancelPage struct{ app.Compo }
 
 func (p *cancelPage) Render() app.UI {
 	return frame("Cancelable callback", ui.Dashboard(cancelDash, app.Div().Body(
-		app.Div().Body(ui.P("paragraph_id").Text("Button not clicked")),
-		ui.Button("button_id").Text("Run Job!"),
-		ui.Button("cancel_button_id").Text("Cancel Running Job!"),
+		ui.Loading("paragraph_loading", ui.P("paragraph_id").Text("Button not clicked")),
+		app.Div().Class("lc-row").Body(
+			ui.Button("button_id").Text("Run Job!"),
+			ui.Button("cancel_button_id").Text("Cancel Running Job!"),
+		),
 	)))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/ui"
+	"github.com/longcall/longcall/ui/table"
 )
 
 // Beyond the seed: the component kit, each component an input (echo) and an
@@ -24,6 +25,11 @@ var (
 	kitNotes    = runtime.NewProp[string]("kit_notes", "value")
 	kitCount    = runtime.NewProp[float64]("kit_count", "value")
 	kitName     = runtime.NewProp[string]("kit_name", "value")
+	kitWhen     = runtime.NewProp[string]("kit_when", "value")
+	kitVolume   = runtime.NewProp[float64]("kit_volume", "value")
+	kitPageNo   = runtime.NewProp[int]("kit_table", "page_current")
+	kitMaxTicks = runtime.NewProp[int]("kit_interval", "max_intervals")
+	kitLinkTo   = runtime.NewProp[string]("kit_link", "href")
 	kitTab      = runtime.NewProp[string]("kit_tabs", "value")
 	kitSaved    = runtime.NewProp[[]string]("kit_store", "data")
 	kitTicks    = runtime.NewProp[int]("kit_interval", "n_intervals")
@@ -41,11 +47,11 @@ var (
 	// Every input, echoed as text.
 	kitEchoAll = componentsDash.Callback(
 		runtime.Outputs(kitEcho),
-		runtime.Inputs(kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitName, kitTab, kitSaved, kitTicks, kitOK),
+		runtime.Inputs(kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitName, kitWhen, kitVolume, kitPageNo, kitTab, kitSaved, kitTicks, kitOK),
 	)
 	// Every component as an output.
 	kitSetAllOutputs = componentsDash.Callback(
-		runtime.Outputs(kitCities, kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitTab, kitSaved, kitMarkdown, kitAsk, kitSearch),
+		runtime.Outputs(kitCities, kitCity, kitTags, kitLevel, kitSpan, kitFlags, kitSize, kitNotes, kitCount, kitWhen, kitVolume, kitPageNo, kitTab, kitSaved, kitMarkdown, kitAsk, kitSearch, kitMaxTicks, kitLinkTo),
 		runtime.Inputs(kitSetAll), runtime.PreventInitialCall(),
 	)
 	// A slow job: the Loading around its output spins while it runs.
@@ -63,13 +69,19 @@ const ComponentsPath = "/examples/components"
 // kitSlowFor is how long the slow job runs.
 const kitSlowFor = 1500 * time.Millisecond
 
+// kitRows is n rows numbered 1..n, for the paged DataTable.
+func kitRows(n int) []table.Row {
+	rows := make([]table.Row, n)
+	for i := range rows {
+		rows[i] = table.Row{"n": float64(i + 1)}
+	}
+	return rows
+}
+
 type componentsPage struct{ app.Compo }
 
 func (p *componentsPage) Render() app.UI {
 	cities := ui.Options("Paris", "Lagos", "Lima", "Osaka")
-	field := func(label string, control app.UI) app.UI {
-		return app.Label().Class("lc-field").Body(app.Span().Class("lc-label").Text(label), control)
-	}
 	return frame("Components", ui.Dashboard(componentsDash, app.Div().Body(
 		ui.Location("kit_location"),
 		ui.Store("kit_store", ui.StoreSession),
@@ -88,12 +100,16 @@ func (p *componentsPage) Render() app.UI {
 				field("Span (RangeSlider)", ui.RangeSlider("kit_span", 0, 100, 5, 20, 80).Marks(map[float64]string{0: "0", 50: "50", 100: "100"})),
 				field("Count (Input number)", ui.Input("kit_count").Type("number").Number(1).Range(0, 100, 1)),
 				field("Name (Input, debounced)", ui.Input("kit_name").Placeholder("type, then Enter").Debounce(true)),
+				field("When (Input date)", ui.Input("kit_when").Type("date")),
+				field("Volume (Input range)", ui.Input("kit_volume").Type("range").Range(0, 10, 1).Number(4)),
 				field("Notes (Textarea)", ui.Textarea("kit_notes").Rows(2).Placeholder("Notes")),
 			),
 		),
 		ui.Tabs("kit_tabs",
 			ui.Tab("Overview", "overview", ui.Markdown("kit_markdown", "**Markdown**: _emphasis_, `code`, and <b>no raw HTML</b>.")),
 			ui.Tab("Details", "details", app.P().ID("kit_details").Text("The details tab.")),
+			ui.Tab("Table", "table", ui.DataTable("kit_table").Columns(table.Column{ID: "n", Name: "n", Type: "numeric"}).
+				Data(kitRows(7)).PageSize(2)),
 		).Class("lc-card"),
 		app.Div().Class("lc-card").Body(
 			app.Div().Class("lc-row").Body(

@@ -23,6 +23,9 @@ func init() {
 			"notes=" + kitNotes.Get(c),
 			fmt.Sprintf("count=%g", kitCount.Get(c)),
 			"name=" + kitName.Get(c),
+			"when=" + kitWhen.Get(c),
+			fmt.Sprintf("volume=%g", kitVolume.Get(c)),
+			fmt.Sprintf("page=%d", kitPageNo.Get(c)),
 			"tab=" + kitTab.Get(c),
 			fmt.Sprintf("saved=%v", kitSaved.Get(c)),
 			fmt.Sprintf("ticks=%d", kitTicks.Get(c)),
@@ -40,6 +43,11 @@ func init() {
 		kitSize.Set(c, "L")
 		kitNotes.Set(c, "set by a callback")
 		kitCount.Set(c, 42)
+		kitWhen.Set(c, "2027-01-01")
+		kitVolume.Set(c, 9)
+		kitPageNo.Set(c, 1)
+		kitMaxTicks.Set(c, 5)
+		kitLinkTo.Set(c, ComponentsPath+"/third")
 		kitTab.Set(c, "details")
 		kitSaved.Set(c, []string{"kept"})
 		kitMarkdown.Set(c, "# Set\n\n[a link](https://example.com) <script>alert(1)</script>")

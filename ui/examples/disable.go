@@ -24,7 +24,7 @@ type disablePage struct{ app.Compo }
 
 func (p *disablePage) Render() app.UI {
 	return frame("Disable the button while running", ui.Dashboard(disableDash, app.Div().Body(
-		app.Div().Body(ui.P("paragraph_id").Text("Button not clicked")),
+		ui.Loading("paragraph_loading", ui.P("paragraph_id").Text("Button not clicked")),
 		ui.Button("button_id").Text("Run Job!"),
 	)))
 }

@@ -41,15 +41,16 @@ var (
 type errorsPage struct{ app.Compo }
 
 func (p *errorsPage) Render() app.UI {
+	row := func(button, output app.UI) app.UI {
+		return app.Div().Class("lc-row lc-error-row").Body(button, output)
+	}
 	return frame("Errors in handlers", ui.Dashboard(errorsDash, app.Div().Body(
-		app.P().Text("A failing handler shows its error above; the server keeps serving everyone."),
-		ui.Button("fail_button").Text("Run a failing job"),
-		ui.P("fail_output").Text("Not run"),
-		ui.Button("panic_button").Text("Call a panicking callback"),
-		ui.P("panic_output").Text("Not run"),
-		ui.Button("healthy_button").Text("Call a working callback"),
-		ui.P("healthy_output").Text("Not run"),
-		ui.Button("stuck_button").Text("Run a job that ignores its 1 s timeout"),
-		ui.P("stuck_output").Text("Not run"),
+		app.Section().Class("lc-card").Body(
+			app.P().Class("lc-note").Text("A failing handler shows its error above; the server keeps serving everyone."),
+			row(ui.Button("fail_button").Text("Run a failing job"), ui.P("fail_output").Text("Not run")),
+			row(ui.Button("panic_button").Text("Call a panicking callback"), ui.P("panic_output").Text("Not run")),
+			row(ui.Button("healthy_button").Text("Call a working callback").Class("lc-secondary"), ui.P("healthy_output").Text("Not run")),
+			row(ui.Button("stuck_button").Text("Run a job that ignores its 1 s timeout"), ui.P("stuck_output").Text("Not run")),
+		),
 	)))
 }

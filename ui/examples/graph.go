@@ -47,7 +47,9 @@ func (p *graphPage) Render() app.UI {
 			ui.P("paragraph_id").Text("Button not clicked"),
 			ui.Graph("progress_bar_graph").Figure(progressGraph(0, 10)),
 		),
-		ui.Button("button_id").Text("Run Job!"),
-		ui.Button("cancel_button_id").Text("Cancel Running Job!"),
+		app.Div().Class("lc-row").Body(
+			ui.Button("button_id").Text("Run Job!"),
+			ui.Button("cancel_button_id").Text("Cancel Running Job!"),
+		),
 	)))
 }

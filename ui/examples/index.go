@@ -81,13 +81,26 @@ func (p *indexPage) Render() app.UI {
 	)
 }
 
-// frame gives an example page its heading and a way back.
+// frame gives an example page its heading, what it shows (its About in
+// All) and a way back.
 func frame(title string, body app.UI) app.UI {
+	about := ""
+	for _, e := range All {
+		if e.Title == title {
+			about = e.About
+		}
+	}
 	return app.Main().Class("longcall-page").Body(
 		app.Nav().Body(app.A().Href("/").Text("← All examples")),
 		app.H1().Text(title),
+		app.If(about != "", func() app.UI { return app.P().Class("lc-lead").Text(about) }),
 		body,
 	)
+}
+
+// field is a labelled control: the theme's label above its control.
+func field(label string, control app.UI) app.UI {
+	return app.Label().Class("lc-field").Body(app.Span().Class("lc-label").Text(label), control)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

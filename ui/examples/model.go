@@ -55,19 +55,28 @@ type modelPage struct{ app.Compo }
 
 func (p *modelPage) Render() app.UI {
 	return frame("The callback model", ui.Dashboard(modelDash, app.Div().Body(
-		app.H2().Text("State, several outputs, no update, triggered id, a chain"),
-		ui.Input("name_input").Value("Ada").Placeholder("Your name"),
-		ui.Button("greet_button").Text("Greet"),
-		ui.Button("shout_button").Text("Shout"),
-		ui.P("greeting").Text("Nobody greeted yet"),
-		ui.P("greet_count").Text("0 greetings"),
-		ui.P("greeting_length"),
-		app.H2().Text("set_props from a background job"),
-		ui.Button("steps_button").Text("Run three steps"),
-		ui.P("step_1"), ui.P("step_2"), ui.P("step_3"),
-		ui.P("steps_done").Text("Not run"),
-		app.H2().Text("An error handler"),
-		ui.Button("recover_button").Text("Call a failing callback with an error handler"),
-		ui.P("recover_output").Text("Not run"),
+		app.Section().Class("lc-card").Body(
+			app.H2().Text("State, several outputs, no update, triggered id, a chain"),
+			app.Div().Class("lc-row").Body(
+				ui.Input("name_input").Value("Ada").Placeholder("Your name"),
+				ui.Button("greet_button").Text("Greet"),
+				ui.Button("shout_button").Text("Shout").Class("lc-secondary"),
+			),
+			ui.P("greeting").Text("Nobody greeted yet").Class("lc-out"),
+			app.Div().Class("lc-row lc-note").Body(ui.P("greet_count").Text("0 greetings"), app.Span().Text("·"), ui.P("greeting_length")),
+		),
+		app.Section().Class("lc-card").Body(
+			app.H2().Text("set_props from a background job"),
+			ui.Button("steps_button").Text("Run three steps"),
+			ui.Loading("steps_loading",
+				ui.P("step_1").Class("lc-out"), ui.P("step_2").Class("lc-out"), ui.P("step_3").Class("lc-out"),
+				ui.P("steps_done").Text("Not run"),
+			),
+		),
+		app.Section().Class("lc-card").Body(
+			app.H2().Text("An error handler"),
+			ui.Button("recover_button").Text("Call a failing callback with an error handler"),
+			ui.P("recover_output").Text("Not run").Class("lc-out"),
+		),
 	)))
 }

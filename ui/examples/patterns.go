@@ -57,7 +57,7 @@ func rowNodes(n int) []ui.Node {
 			ui.ButtonNode(runtime.ID{"type": "stop", "index": i}.String(), "Stop").With("disabled", true),
 			ui.ProgressNode(runtime.ID{"type": "bar", "index": i}.String(), 0, rowSteps),
 			ui.PNode(runtime.ID{"type": "out", "index": i}.String(), "Not run"),
-		)
+		).With("className", "lc-row lc-pattern-row")
 	}
 	return out
 }
@@ -66,9 +66,13 @@ type patternsPage struct{ app.Compo }
 
 func (p *patternsPage) Render() app.UI {
 	return frame("Added layout and pattern-matching ids", ui.Dashboard(patternsDash, app.Div().Body(
-		app.P().Text("Each row is added by a callback; the total reads every row (ALL); each row squares its own value in a background job (MATCH), side by side, with its own button, bar and Stop."),
-		ui.Button("add_row").Text("Add a row"),
-		ui.P("rows_total"),
-		ui.Div("rows"),
+		app.Section().Class("lc-card").Body(
+			app.P().Class("lc-note").Text("Each row is added by a callback; the total reads every row (ALL); each row squares its own value in a background job (MATCH), side by side, with its own button, bar and Stop."),
+			app.Div().Class("lc-row").Body(
+				ui.Button("add_row").Text("Add a row"),
+				ui.P("rows_total").Class("lc-note"),
+			),
+			ui.Div("rows"),
+		),
 	)).ValidationLayout(rowNodes(1)[0].UI()))
 }

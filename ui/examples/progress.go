@@ -33,7 +33,9 @@ func (p *progressPage) Render() app.UI {
 			ui.P("paragraph_id").Text("Button not clicked"),
 			ui.Progress("progress_bar").Value("0"),
 		),
-		ui.Button("button_id").Text("Run Job!"),
-		ui.Button("cancel_button_id").Text("Cancel Running Job!"),
+		app.Div().Class("lc-row").Body(
+			ui.Button("button_id").Text("Run Job!"),
+			ui.Button("cancel_button_id").Text("Cancel Running Job!"),
+		),
 	)))
 }

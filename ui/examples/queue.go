@@ -44,16 +44,22 @@ var (
 type queuePage struct{ app.Compo }
 
 func (p *queuePage) Render() app.UI {
-	return frame("Queue and cache", ui.Dashboard(queueDash, app.Div().Body(
-		app.H2().Text("Waiting is visible"),
-		app.P().Text("One worker runs these 3 s jobs: start one here and one in another tab, and the second shows its place."),
-		ui.Button("slow_button").Text("Start a 3 s job"),
-		ui.P("slow_queue"),
-		ui.P("slow_output").Text("Not run"),
-		app.H2().Text("Results shared with CacheBy"),
-		app.P().Text("Squaring takes 2 s the first time; any session asking again gets the cached result at once."),
-		ui.Input("square_input").Value("7"),
-		ui.Button("square_button").Text("Square it"),
-		ui.P("square_output").Text("Not run"),
+	return frame("Queue and cache", ui.Dashboard(queueDash, app.Div().Class("lc-grid").Body(
+		app.Section().Class("lc-card").Body(
+			app.H2().Text("Waiting is visible"),
+			app.P().Class("lc-note").Text("One worker runs these 3 s jobs: start one here and one in another tab, and the second shows its place."),
+			ui.Button("slow_button").Text("Start a 3 s job"),
+			ui.P("slow_queue").Class("lc-note"),
+			ui.Loading("slow_loading", ui.P("slow_output").Text("Not run").Class("lc-out")),
+		),
+		app.Section().Class("lc-card").Body(
+			app.H2().Text("Results shared with CacheBy"),
+			app.P().Class("lc-note").Text("Squaring takes 2 s the first time; any session asking again gets the cached result at once."),
+			app.Div().Class("lc-row").Body(
+				ui.Input("square_input").Value("7"),
+				ui.Button("square_button").Text("Square it"),
+			),
+			ui.Loading("square_loading", ui.P("square_output").Text("Not run").Class("lc-out")),
+		),
 	)))
 }

@@ -68,26 +68,31 @@ type reportPage struct{ app.Compo }
 
 func (p *reportPage) Render() app.UI {
 	return frame("Report builder", ui.Dashboard(reportDash, app.Div().Class("lc-report").Body(
-		app.Section().Class("lc-card").Body(
-			app.H2().Text("Data"),
-			app.Label().Text("Data set"),
-			ui.Dropdown("report_dataset",
-				ui.Option{Label: "European cities", Value: "cities"},
-				ui.Option{Label: "Sensor readings (generated)", Value: "sensors"},
-				ui.Option{Label: "The uploaded CSV", Value: "upload"},
-			).Value("cities"),
-			app.Label().Text("Readings to generate"),
-			ui.Slider("report_rows", 1000, 10000, 1000, 10000).Marks(map[float64]string{1000: "1,000", 5000: "5,000", 10000: "10,000"}),
-			app.Label().Text("Report"),
-			ui.Checklist("report_options", ui.Options("sort", "chart", "summary")...).Value("chart").Inline(true),
-			app.Label().Text("CSV file (first row: the column names)"),
-			ui.Upload("report_csv").Accept(".csv,text/csv"),
+		app.Div().Class("lc-grid").Body(
+			app.Section().Class("lc-card").Body(
+				app.H2().Text("Data"),
+				field("Data set", ui.Dropdown("report_dataset",
+					ui.Option{Label: "European cities", Value: "cities"},
+					ui.Option{Label: "Sensor readings (generated)", Value: "sensors"},
+					ui.Option{Label: "The uploaded CSV", Value: "upload"},
+				).Value("cities")),
+				// The Upload is a <label> itself: its field is a div.
+				app.Div().Class("lc-field").Body(
+					app.Span().Class("lc-label").Text("CSV file (first row: the column names)"),
+					ui.Upload("report_csv").Accept(".csv,text/csv"),
+				),
+			),
+			app.Section().Class("lc-card").Body(
+				app.H2().Text("Parameters"),
+				field("Readings to generate", ui.Slider("report_rows", 1000, 10000, 1000, 10000).Marks(map[float64]string{1000: "1,000", 5000: "5,000", 10000: "10,000"})),
+				field("Report", ui.Checklist("report_options", ui.Options("sort", "chart", "summary")...).Value("chart").Inline(true)),
+			),
 		),
 		app.Section().Class("lc-card").Body(
 			app.Div().Class("lc-row").Body(
 				ui.Button("report_run").Text("Build report").Class("lc-primary"),
-				ui.Button("report_cancel").Text("Cancel").Disabled(true),
-				ui.Progress("report_progress").Value("0").Max("10"),
+				ui.Button("report_cancel").Text("Cancel").Disabled(true).Class("lc-secondary"),
+				ui.Progress("report_progress").Value("0").Max("10").Class("lc-grow"),
 			),
 			ui.P("report_status").Text("Choose a data set and build the report."),
 			ui.Download("report_download"),
