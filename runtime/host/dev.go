@@ -26,16 +26,33 @@ import (
 // a deployment's.
 func devByDefault(c *Config) { c.Dev = underGoRun() }
 
-// underGoRun reports whether this program is a binary `go run` built: the
-// go command links it in a directory of its own, go-build…/b001/exe/.
+// underGoRun reports whether this program is a binary `go run` built.
 func underGoRun() bool {
 	exe, err := os.Executable()
 	return err == nil && goRunBinary(exe)
 }
 
+// goRunBinary reports whether exe is where `go run` puts what it links: in
+// a directory of its own, go-build…/b001/exe/, or, since Go 1.24, in the
+// build cache, where a run of the same program again finds it:
+// <GOCACHE>/7f/7f…(64 hex digits)-d/.
 func goRunBinary(exe string) bool {
 	dir := filepath.Dir(exe)
-	return filepath.Base(dir) == "exe" && strings.HasPrefix(filepath.Base(filepath.Dir(filepath.Dir(dir))), "go-build")
+	if filepath.Base(dir) == "exe" && strings.HasPrefix(filepath.Base(filepath.Dir(filepath.Dir(dir))), "go-build") {
+		return true
+	}
+	entry, shard := filepath.Base(dir), filepath.Base(filepath.Dir(dir))
+	hash, ok := strings.CutSuffix(entry, "-d")
+	return ok && len(hash) == 64 && isHex(hash) && len(shard) == 2 && strings.HasPrefix(hash, shard)
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // productionBinary reports whether this program carries its assets: a

@@ -12,12 +12,14 @@ import (
 
 func TestGoRunBinary(t *testing.T) {
 	for path, want := range map[string]bool{
-		"/tmp/go-build1562289613/b001/exe/myapp":   true,
-		"/home/ada/tmp/go-build42/b001/exe/main":   true,
-		"/tmp/go-build1562289613/b001/server.test": false, // go test
-		"/home/ada/myapp/myapp":                    false, // go build
-		"/root/.cache/longcall/dev-123/server-2":   false, // a dev mode child
-		"/usr/local/bin/exe/myapp":                 false,
+		"/tmp/go-build1562289613/b001/exe/myapp":                                                            true,
+		"/root/.cache/go-build/77/7743c6f1f5b33aaaace1d8572f50d30a99ac42506fbefd863272fe631d87c5d3-d/myapp": true, // cached, Go 1.24 on
+		"/root/.cache/go-build/77/7743c6f1f5b33aaaace1d8572f50d30a99ac42506fbefd863272fe631d87c5d3-a":       false,
+		"/home/ada/tmp/go-build42/b001/exe/main":                                                            true,
+		"/tmp/go-build1562289613/b001/server.test":                                                          false, // go test
+		"/home/ada/myapp/myapp":                                                                             false, // go build
+		"/root/.cache/longcall/dev-123/server-2":                                                            false, // a dev mode child
+		"/usr/local/bin/exe/myapp":                                                                          false,
 	} {
 		if got := goRunBinary(path); got != want {
 			t.Errorf("goRunBinary(%s) = %v, want %v", path, got, want)
