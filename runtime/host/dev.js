@@ -47,9 +47,9 @@
     });
     overlay.setAttribute("role", "alert");
     const title = element("h2", "longcall-dev-overlay-title", { color: "#ff8080", margin: "0 0 0.5em" });
-    title.textContent = "Build failed";
+    title.textContent = "longcall dev mode: your last change does not run";
     const note = element("p", "longcall-dev-overlay-note", { margin: "0 0 1em" });
-    note.textContent = "The server still runs the last build that succeeded. Fix the error and save: this page reloads.";
+    note.textContent = "Fix it and save: this page reloads once a build serves.";
     const pre = element("pre", "longcall-dev-overlay-output", {
       whiteSpace: "pre-wrap", font: "13px ui-monospace, monospace", margin: "0",
     });
@@ -58,11 +58,33 @@
     document.body.appendChild(overlay);
   }
 
+  // A new build starts its pages afresh, as Dash's hot reload does: the
+  // props and calls in flight that ui/journal.go keeps in the browser would
+  // show the old build's values over the new layout, and wait for jobs the
+  // old server took with it. The session is kept. The page that reloads
+  // marks it; the reloaded one forgets, before app.wasm reads them.
+  const reloadMark = "longcall.devReload";
+  function forgetPages() {
+    for (const storage of [localStorage, sessionStorage]) {
+      for (const key of Object.keys(storage)) {
+        if (key.startsWith("longcall.props.") || key.startsWith("longcall.flights.")) {
+          storage.removeItem(key);
+        }
+      }
+    }
+  }
+  if (sessionStorage.getItem(reloadMark)) {
+    sessionStorage.removeItem(reloadMark);
+    forgetPages();
+  }
+
   const events = new EventSource("/_longcall/dev");
   events.onmessage = (e) => {
     const status = JSON.parse(e.data);
     if (status.state === "ok" && status.build !== build) {
       events.close();
+      sessionStorage.setItem(reloadMark, "1");
+      forgetPages();
       location.reload();
       return;
     }

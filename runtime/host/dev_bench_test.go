@@ -39,7 +39,7 @@ func BenchmarkDevReload(b *testing.B) {
 
 	start := time.Now()
 	url := goRun(b, a)
-	b.ReportMetric(time.Since(start).Seconds(), "s/first-run")
+	firstRun := time.Since(start)
 
 	ctx := newBrowser(b, chromium)
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
@@ -58,6 +58,7 @@ func BenchmarkDevReload(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/reload")
+	b.ReportMetric(firstRun.Seconds(), "s/first-run") // after the loop: ResetTimer drops metrics
 }
 
 // goRun starts the app with `go run .`, as a developer does, in a process

@@ -3,6 +3,7 @@
 package host
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"time"
 
+	"github.com/longcall/longcall/web"
 	"github.com/longcall/longcall/web/appbuild"
 )
 
@@ -61,33 +64,53 @@ func newDevBuilder(m appbuild.Module, wasm appbuild.Target, cwd string) (*devBui
 	return b, nil
 }
 
-// build builds the wasm and the server of change n, and returns the
-// server's binary. The wasm takes the place of the one served only when
-// both built: a failed build leaves everything as it was.
-func (b *devBuilder) build(ctx context.Context, n int) (string, error) {
-	wasm := filepath.Join(b.wasm.Out, appbuild.WasmFile)
-	next := wasm + ".next"
-	bin := filepath.Join(b.binDir, fmt.Sprintf("server-%d", n))
+// devBuilt is a build that succeeded: the server's binary, and how long
+// each half took.
+type devBuilt struct {
+	bin          string
+	wasm, server time.Duration
+}
+
+// devCompression is how hard a rebuild's wasm is compressed: as fast as the
+// server compresses what it finds missing, but while the server's build
+// links, not at the new server's start.
+var devCompression = web.Level{Gzip: gzip.BestSpeed, Brotli: 5}
+
+// build builds the wasm and the server of change n. The wasm, with its
+// compressed copies, goes to a directory of its own beside the one served
+// and takes the place of the old only when both built: a failed build
+// leaves everything as it was.
+func (b *devBuilder) build(ctx context.Context, n int) (devBuilt, error) {
+	next := filepath.Join(b.wasm.Out, ".dev-next") // hidden: the watcher looks away
+	os.RemoveAll(next)
+	defer os.RemoveAll(next)
+	built := devBuilt{bin: filepath.Join(b.binDir, fmt.Sprintf("server-%d", n))}
 	var wasmErr, serverErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		wasmErr = appbuild.BuildWasm(ctx, io.Discard, b.wasm.Dir, b.wasm.Package, next, b.wasm.LDFlags...)
+		start := time.Now()
+		wasmErr = appbuild.BuildWasm(ctx, io.Discard, b.wasm.Dir, b.wasm.Package, filepath.Join(next, appbuild.WasmFile), b.wasm.LDFlags...)
+		if wasmErr == nil {
+			wasmErr = web.Precompress(next, devCompression)
+		}
+		built.wasm = since(start)
 	})
-	wg.Go(func() { serverErr = b.buildServer(ctx, bin) })
+	wg.Go(func() {
+		start := time.Now()
+		serverErr = b.buildServer(ctx, built.bin)
+		built.server = since(start)
+	})
 	wg.Wait()
 	if err := errors.Join(serverErr, wasmErr); err != nil {
-		os.Remove(next)
-		os.Remove(bin)
-		return "", err
+		os.Remove(built.bin)
+		return devBuilt{}, err
 	}
-	if err := os.Rename(next, wasm); err != nil {
-		return "", fmt.Errorf("dev mode: %w", err)
+	for _, name := range []string{appbuild.WasmFile + ".gz", appbuild.WasmFile + ".br", appbuild.WasmFile} {
+		if err := os.Rename(filepath.Join(next, name), filepath.Join(b.wasm.Out, name)); err != nil {
+			return devBuilt{}, fmt.Errorf("dev mode: %w", err)
+		}
 	}
-	// The compressed copies are of the last build: the child compresses
-	// this one in memory, faster than checking theirs.
-	os.Remove(wasm + ".gz")
-	os.Remove(wasm + ".br")
-	return bin, nil
+	return built, nil
 }
 
 // buildServer builds the server without its symbol table and DWARF, the

@@ -64,12 +64,16 @@ func supervise(ctx context.Context, c Config, args []string) error {
 	s.env = childEnv(c, webDirs(m, t))
 	hs := &http.Server{Handler: s.hub, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
-	defer hs.Close() // not Shutdown: the pages' event streams never end by themselves
 
 	s.first(ctx, m, t)
 	fmt.Printf("longcall dashboard: http://%s\n", ln.Addr())
 	fmt.Fprintf(os.Stderr, "longcall: dev mode: watching %s; a save rebuilds the app, restarts the server and reloads the pages (-dev=false: off)\n", m.Root)
 	s.loop(ctx, watcher)
+	// The proxy first, not Shutdown (the pages' event streams never end by
+	// themselves): a page that reconnected through it would hold up the
+	// child's drain.
+	hs.Close()
+	s.stopAll()
 	return nil
 }
 
@@ -78,7 +82,7 @@ func supervise(ctx context.Context, c Config, args []string) error {
 // has just built it.
 func (s *supervisor) first(ctx context.Context, m appbuild.Module, t appbuild.Target) {
 	if err := appbuild.Prepare(ctx, os.Stderr, m, t); err != nil {
-		s.report(err)
+		s.report(fmt.Errorf("build failed: %w", err))
 		return
 	}
 	self, err := os.Executable()
@@ -93,7 +97,7 @@ func (s *supervisor) first(ctx context.Context, m appbuild.Module, t appbuild.Ta
 // cancels it: its result would be stale.
 func (s *supervisor) loop(ctx context.Context, watcher *devWatcher) {
 	type built struct {
-		bin   string
+		devBuilt
 		err   error
 		start time.Time
 	}
@@ -106,7 +110,6 @@ func (s *supervisor) loop(ctx context.Context, watcher *devWatcher) {
 			if done != nil {
 				<-done
 			}
-			s.stopAll()
 			return
 		case files := <-watcher.Changes():
 			cancel()
@@ -119,22 +122,26 @@ func (s *supervisor) loop(ctx context.Context, watcher *devWatcher) {
 			buildCtx, cancel = context.WithCancel(ctx)
 			done = make(chan built, 1)
 			go func(done chan<- built, start time.Time) {
-				bin, err := s.build(buildCtx)
-				done <- built{bin, err, start}
+				b, err := s.build(buildCtx)
+				done <- built{b, err, start}
 			}(done, time.Now())
 		case b := <-done:
 			done = nil
 			if b.err != nil {
-				s.report(b.err)
+				s.report(fmt.Errorf("build failed; the last build that did serves on: %w", b.err))
 				continue
 			}
+			started := time.Now()
 			if s.start(ctx, b.bin, b.bin) {
-				fmt.Fprintf(os.Stderr, "longcall: rebuilt and restarted in %s\n", since(b.start))
+				fmt.Fprintf(os.Stderr, "longcall: rebuilt (wasm %s, server %s), the new server up in %s: reloading the pages %s after the save\n",
+					b.wasm, b.server, since(started), since(b.start))
 			}
 		case <-s.exited():
 			child := s.child
 			s.child = nil
-			if ctx.Err() == nil { // not stopped with the supervisor (^C reaches both)
+			// A child that drained and exited 0 was stopped by a signal:
+			// ^C reaches it with the supervisor, maybe before it.
+			if ctx.Err() == nil && !child.cmd.ProcessState.Success() {
 				s.report(fmt.Errorf("the server exited (%v); save a change to start it again:\n%s", child.cmd.ProcessState, child.stderr))
 			}
 		}
@@ -143,10 +150,10 @@ func (s *supervisor) loop(ctx context.Context, watcher *devWatcher) {
 
 // build builds the app after a change: the wasm and the server, or, when
 // the first build failed, everything a start builds.
-func (s *supervisor) build(ctx context.Context) (string, error) {
+func (s *supervisor) build(ctx context.Context) (devBuilt, error) {
 	if s.builds == 0 {
 		if err := appbuild.Prepare(ctx, os.Stderr, s.builder.module, s.builder.wasm); err != nil {
-			return "", err
+			return devBuilt{}, err
 		}
 	}
 	return s.builder.build(ctx, s.builds+1)
@@ -197,10 +204,10 @@ func (s *supervisor) stopAll() {
 	s.stops.Wait()
 }
 
-// report tells the terminal and the pages of a build that failed: the
-// child serving goes on serving the last good build.
+// report tells the terminal and the pages of a build that failed, or of a
+// server that would not start or stopped: a child serving goes on serving.
 func (s *supervisor) report(err error) {
-	fmt.Fprintf(os.Stderr, "longcall: build failed: %v\n", err)
+	fmt.Fprintf(os.Stderr, "longcall: %v\n", err)
 	s.hub.failed(err.Error())
 }
 
