@@ -157,13 +157,17 @@ func (h *devHub) events(w http.ResponseWriter, r *http.Request) {
 func noServer(w http.ResponseWriter, r *http.Request, status devStatus) {
 	w.Header().Set("Cache-Control", "no-store")
 	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
-		http.Error(w, "longcall dev mode: the app is "+status.State, http.StatusServiceUnavailable)
+		http.Error(w, "longcall dev mode: no build serves yet ("+status.State+")", http.StatusServiceUnavailable)
 		return
+	}
+	what := "the app is building…"
+	if status.State == devFailed {
+		what = "the app's build failed."
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusServiceUnavailable)
-	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><title>longcall: %s</title><p>longcall dev mode: the app is %s.</p><script>%s</script>",
-		html.EscapeString(status.State), html.EscapeString(status.State), scriptOf(0))
+	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><title>longcall dev mode</title><p>longcall dev mode: %s</p><script>%s</script>",
+		html.EscapeString(what), scriptOf(0))
 }
 
 // injectScript puts the dev script before go-app's app.js, which it
