@@ -20,8 +20,9 @@ const buildWait = 8 * time.Minute
 // Dev mode end to end: the getting-started app started in dev mode, a page
 // open in Chromium, main.go saved twice. A save that does not compile shows
 // its errors over the page while the old server serves on; a save that
-// compiles reloads the page by itself, with the new layout (the wasm was
-// built again) and the new handler (so was the server).
+// compiles reloads the page by itself, afresh (not with the result it kept
+// in the browser), with the new layout (the wasm was built again) and the
+// new handler (so was the server).
 func TestDevModeReloadsOnSave(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds an app and its wasm, then both again")
@@ -45,6 +46,10 @@ func TestDevModeReloadsOnSave(t *testing.T) {
 	if text := evalJS[string](t, ctx, `document.querySelector('#paragraph_id').textContent`); text != "Button not clicked" {
 		t.Fatalf("the page reads %q before any change", text)
 	}
+	// A result the page keeps in the browser: a reload without dev mode
+	// would show it again over the layout.
+	click(t, ctx, "#button_id")
+	waitJS(t, ctx, `document.querySelector('#paragraph_id').textContent === 'Clicked 1 times'`)
 
 	save(t, file, string(src)+"\nvar broken int = \"not an int\"\n")
 	waitJSFor(t, ctx, `(document.querySelector('#longcall-dev-overlay-output')?.textContent ?? '').includes('main.go')`, buildWait)
