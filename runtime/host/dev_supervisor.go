@@ -128,7 +128,7 @@ func (s *supervisor) loop(ctx context.Context, watcher *devWatcher) {
 		case b := <-done:
 			done = nil
 			if b.err != nil {
-				s.report(fmt.Errorf("build failed; the last build that did serves on: %w", b.err))
+				s.report(fmt.Errorf("build failed%s: %w", s.servingOn(), b.err))
 				continue
 			}
 			started := time.Now()
@@ -168,7 +168,7 @@ func (s *supervisor) start(ctx context.Context, bin, owned string) bool {
 		if owned != "" {
 			os.Remove(owned)
 		}
-		s.report(err)
+		s.report(fmt.Errorf("the new server did not start%s: %w", s.servingOn(), err))
 		return false
 	}
 	s.builds++
@@ -202,6 +202,14 @@ func (s *supervisor) stopAll() {
 		s.child.stop()
 	}
 	s.stops.Wait()
+}
+
+// servingOn says, after a failure, that the last good build still serves.
+func (s *supervisor) servingOn() string {
+	if s.child == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (build %d serves on)", s.child.build)
 }
 
 // report tells the terminal and the pages of a build that failed, or of a
