@@ -76,7 +76,15 @@ func (d *DashboardCompo) collectError(app.Context) {
 		}
 	}
 	d.errors = append(d.errors, e)
+	if over := len(d.errors) - maxShownErrors; over > 0 {
+		d.errors = append(d.errors[:0], d.errors[over:]...)
+	}
 }
+
+// maxShownErrors bounds the list: an Interval whose callback fails every
+// second would otherwise grow the page without end. The oldest go first;
+// each error's id finds it in the server's log.
+const maxShownErrors = 20
 
 // OnAppUpdate hears that go-app's service worker fetched a new version.
 func (d *DashboardCompo) OnAppUpdate(ctx app.Context) {
@@ -149,9 +157,21 @@ func errorItem(e client.CallbackError) app.UI {
 	for _, verb := range []string{" failed: ", " panicked: "} {
 		message = strings.TrimPrefix(message, "callback "+e.Callback+verb)
 	}
-	return app.Div().Class("longcall-error-item").DataSet("callback", e.Callback).DataSet("code", e.Code).Body(
+	return app.Div().Class("longcall-error-item").DataSet("callback", e.Callback).DataSet("code", e.Code).DataSet("id", e.ID).Body(
 		app.Strong().Text("Callback "+e.Callback+verbOf(e)),
 		app.Span().Text(message),
+		app.If(e.ID != "", func() app.UI {
+			return app.Span().Class("longcall-error-id").Text(" (error id " + e.ID + ")")
+		}),
+		app.If(e.Stack != "", func() app.UI { return stackOf(e) }),
+	)
+}
+
+// stackOf shows a panic's stack, which a server sends in dev mode only.
+func stackOf(e client.CallbackError) app.UI {
+	return app.Details().Open(true).Body(
+		app.Summary().Text("Stack (dev mode)"),
+		app.Pre().Class("longcall-error-stack").Style("max-height", "24em").Style("overflow", "auto").Text(e.Stack),
 	)
 }
 

@@ -81,6 +81,7 @@ func testConfig(addr string) host.Config {
 	cfg := host.Configure(demo()...)
 	cfg.Addr, cfg.Workers, cfg.ShutdownGrace, cfg.SessionGrace, cfg.LogLevel = addr, 16, time.Second, time.Minute, slog.LevelWarn
 	cfg.Build = false // TestMain builds once
+	cfg.Dev = true    // errors in detail, as under `go run ./cmd/server` (errorids_test.go: production)
 	// Every page of the tests comes from 127.0.0.1: no bounds per address.
 	cfg.Edge.AddrConns, cfg.Edge.AddrSessions, cfg.Edge.AddrCallRate = -1, -1, -1
 	return cfg

@@ -200,7 +200,7 @@ func (c *cluster) startWeb(args ...string) *proc {
 		c.t.Fatal(err)
 	}
 	p := startProc(c.t, append([]string{"-role", "web", "-redis", c.redis, "-web", web,
-		"-secret", testSecret, "-lease", testLease}, args...)...)
+		"-secret", testSecret, "-lease", testLease, "-dev"}, args...)...) // -dev: errors in detail
 	c.web = append(c.web, p)
 	return p
 }

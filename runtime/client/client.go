@@ -37,6 +37,8 @@ type CallbackError struct {
 	Callback string `json:"callback"`
 	Code     string `json:"code"`
 	Message  string `json:"message"`
+	ID       string `json:"id,omitempty"`    // the server's log has the details under it
+	Stack    string `json:"stack,omitempty"` // a panic's, from a server in dev mode
 }
 
 // Client is the dispatcher of one dashboard's page: a change of an input prop
@@ -559,7 +561,7 @@ func (c *Client) Handle(m protocol.Message) {
 		if m.Req != 0 {
 			c.finish(m, protocol.StatusError, nil, m.Error)
 		} else if m.Error != nil {
-			c.showError(CallbackError{Code: m.Error.Code, Message: m.Error.Message})
+			c.showError(CallbackError{Code: m.Error.Code, Message: m.Error.Message, ID: m.Error.ID})
 		}
 	}
 }
@@ -636,7 +638,7 @@ func (c *Client) finish(m protocol.Message, status protocol.Status, props []prot
 	case protocol.StatusError:
 		e := CallbackError{Callback: f.spec.ID}
 		if perr != nil {
-			e.Code, e.Message = perr.Code, perr.Message
+			e.Code, e.Message, e.ID, e.Stack = perr.Code, perr.Message, perr.ID, perr.Stack
 		}
 		c.showError(e)
 	}

@@ -34,6 +34,13 @@ func assetFiles(ctx context.Context, c Config) (layered, error) {
 	if c.WebDir != "" {
 		return layered{os.DirFS(c.WebDir)}, nil
 	}
+	if len(c.devDirs) > 0 { // dev mode's supervisor built them: dev_child.go
+		var files layered
+		for _, dir := range c.devDirs {
+			files = append(files, os.DirFS(dir))
+		}
+		return files, nil
+	}
 	if bundle, err := appbuild.OpenBundle(); err != nil || bundle != nil {
 		return layered{bundle}, err
 	}
@@ -54,11 +61,21 @@ func assetFiles(ctx context.Context, c Config) (layered, error) {
 			return nil, err
 		}
 	}
-	files := layered{os.DirFS(t.Out)}
-	if own := filepath.Join(m.Root, "web"); !m.IsLongcall() && isDir(own) {
-		files = append(files, os.DirFS(own))
+	var files layered
+	for _, dir := range webDirs(m, t) {
+		files = append(files, os.DirFS(dir))
 	}
 	return files, nil
+}
+
+// webDirs are the directories an app's assets are served from in its
+// module: the build's, then the module's own web/ directory, if any.
+func webDirs(m appbuild.Module, t appbuild.Target) []string {
+	dirs := []string{t.Out}
+	if own := filepath.Join(m.Root, "web"); !m.IsLongcall() && isDir(own) {
+		dirs = append(dirs, own)
+	}
+	return dirs
 }
 
 // target is the build of the app's wasm: c.WasmPackage, else the running

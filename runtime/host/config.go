@@ -31,6 +31,13 @@ type Config struct {
 	WebDir        string        // -web: serve the app's assets from this directory, as they are
 	DebugAddr     string        // -debug-addr: Go's profiles on a listener of their own
 	LogLevel      slog.Level    // -log-level
+	// Dev: -dev: dev mode, as Dash's debug=True (docs/GETTING-STARTED.md):
+	// Run watches the module, rebuilds the wasm and the server on save,
+	// restarts the server and reloads the open pages; pages read each
+	// error's text and a panic's stack. On by default under `go run`, off
+	// otherwise, and never on in a production binary (cmd/longcall build).
+	// Serve itself only sends errors in detail.
+	Dev bool
 
 	Redis  Redis
 	Limits Limits
@@ -39,6 +46,7 @@ type Config struct {
 	routes   []route
 	checks   []func() error
 	managers map[string]int
+	devDirs  []string // a dev mode child's web directories, built by its supervisor
 
 	// Who is calling (auth.go): set in code only.
 	authenticate  func(*http.Request) (runtime.Principal, error)

@@ -17,20 +17,21 @@ import (
 
 // Run, on the server, runs the call of an Isolated callback when this
 // process is its child (runtime.RunChild), or else reads the command line over the options and serves
-// the app until SIGINT or SIGTERM, then drains. It prints where it serves
-// on stdout ("longcall dashboard: http://127.0.0.1:8000"), and exits 2 on a
-// bad command line, 1 when the server fails.
+// the app until SIGINT or SIGTERM, then drains; in dev mode (Config.Dev) it
+// supervises the server instead, rebuilding and restarting it on save
+// (dev.go). It prints where it serves on stdout ("longcall dashboard:
+// http://127.0.0.1:8000"), and exits 2 on a bad command line, 1 when the
+// server fails.
 func Run(opts ...Option) {
 	runtime.RunChild() // a child process of an Isolated callback runs its call and exits here
-	c := Configure(opts...)
+	c := Configure(append([]Option{devByDefault}, opts...)...)
 	if err := c.ParseFlags(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := Serve(ctx, c, func(s *Serving) { fmt.Printf("longcall %s: %s\n", roleName(c.Role), s.URL) })
-	if err != nil {
+	if err := run(ctx, c, os.Args[1:]); err != nil {
 		slog.Error("server failed", "err", err)
 		os.Exit(1)
 	}
@@ -63,6 +64,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionGrace, "session-grace", c.SessionGrace, "how long a page's jobs live on while its connection is gone")
 	fs.StringVar(&c.Secret, "secret", c.Secret, "signs session tokens; web processes sharing it resume each other's sessions (default $LONGCALL_SECRET, else random per process); a comma-separated list rotates it: the first signs, the others are still accepted")
 	fs.StringVar(&c.WebDir, "web", c.WebDir, "serve the app's assets (app.wasm, node_modules) from this directory, as they are (no build)")
+	fs.BoolVar(&c.Dev, "dev", c.Dev, "dev mode: rebuild and restart the server on save, reload the pages, show errors with their text and stack (default: on under `go run`; never in a production binary)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's profiles (/debug/pprof/) on this address, apart from the pages (e.g. 127.0.0.1:6060); off when empty")
 	c.Redis.register(fs)
 	c.Limits.register(fs)

@@ -64,6 +64,7 @@ func Serve(ctx context.Context, c Config, ready func(*Serving)) error {
 		Logger:       log,
 		SessionGrace: c.SessionGrace,
 		Metrics:      metrics,
+		DevErrors:    c.Dev,
 	}
 	serverCfg.Authenticate, serverCfg.CallerHeaders, serverCfg.CallerCookies = c.authenticate, c.callerHeaders, c.callerCookies
 	serverCfg.Secret, serverCfg.PreviousSecrets = secrets(c.Secret)

@@ -73,6 +73,8 @@ func appendMessage(dst []byte, m *Message) ([]byte, error) {
 		dst = appendString(dst, m.Error.Code)
 		dst = append(dst, `,"message":`...)
 		dst = appendString(dst, m.Error.Message)
+		dst = appendField(dst, "id", m.Error.ID, true)
+		dst = appendField(dst, "stack", m.Error.Stack, true)
 		dst = append(dst, '}')
 	}
 	dst = appendField(dst, "ticket", m.Ticket, true)

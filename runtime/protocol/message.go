@@ -157,6 +157,13 @@ const (
 type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// ID names this error in the server's log, which has its details: in
+	// production a handler's error or panic reaches the page as a short
+	// message and this id only.
+	ID string `json:"id,omitempty"`
+	// Stack is a panicking handler's stack, sent only by a server in dev
+	// mode.
+	Stack string `json:"stack,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"github.com/longcall/longcall/jobs"
 	"github.com/longcall/longcall/runtime"
@@ -94,8 +93,7 @@ func (s *Server) runNow(sess *session, cb *runtime.Callback, reqNo uint64, req r
 		case <-ctx.Done():
 		}
 	}()
-	res := s.bound(sess, cb.ID(), s.passCookies(sess, cb.ID(), cb.Invoke(ctx, req, nil)))
-	s.logResult(sess, cb.ID(), res)
+	res := s.reportResult(sess, cb.ID(), "", s.bound(sess, cb.ID(), s.passCookies(sess, cb.ID(), cb.Invoke(ctx, req, nil))))
 	s.metrics.callEnded(sess, reqNo, cb.ID(), res)
 	sess.send(resultMessage(protocol.Message{Req: reqNo, Callback: cb.ID()}, res))
 }
@@ -143,14 +141,12 @@ func (s *Server) sink(sess *session, ref jobRef) jobs.Sink {
 		if e.Kind == jobs.Finished {
 			// A copy: a shared job's result is every session's.
 			res := s.bound(sess, ref.callback, s.passCookies(sess, ref.callback, *e.Result))
+			res = s.reportResult(sess, ref.callback, string(e.Job), res)
 			e.Result = &res
 		}
 		sess.track(e.Job, ref, e.Kind == jobs.Finished)
 		sess.load.jobEvent(e, ref.key)
 		s.metrics.jobEvent(sess, ref, e)
-		if e.Kind == jobs.Finished {
-			s.logResult(sess, ref.callback, *e.Result)
-		}
 		sess.outbox.Deliver(e)
 		sess.checkBacklog()
 	})
@@ -237,21 +233,4 @@ func cancelFor(m jobs.Manager, id jobs.ID, session string) {
 		return
 	}
 	m.Cancel(id)
-}
-
-func (s *Server) logResult(sess *session, callback string, res runtime.Result) {
-	switch res.Status {
-	case protocol.StatusError:
-		attrs := []any{"session", sess.short(), "callback", callback, "code", res.Err.Code, "err", res.Err.Message}
-		if res.Stack != nil {
-			attrs = append(attrs, "stack", string(res.Stack))
-		}
-		s.log.Error("callback failed", attrs...)
-	default:
-		// Checked first: every result passes here, and the arguments would
-		// be boxed even for a level that drops the line.
-		if s.log.Enabled(context.Background(), slog.LevelDebug) {
-			s.log.Debug("callback ended", "session", sess.short(), "callback", callback, "status", res.Status)
-		}
-	}
 }

@@ -165,8 +165,8 @@ func (s *Server) submitFailed(sess *session, req uint64, callback string, err er
 		perr.Code, perr.Message = protocol.CodeBusy, fmt.Sprintf("callback %s could not start: %v; try again later", callback, err)
 		s.metrics.refusal(refusedQueueFull)
 		s.warnWithin(&s.queueFull, "job queue full", "session", sess.short(), "callback", callback)
-	default:
-		s.log.Error("submit failed", "session", sess.short(), "callback", callback, "err", err)
+	default: // logged, with an id, and in production not shown: it may name the infrastructure
+		perr = s.reportResult(sess, callback, "", runtime.Result{Status: protocol.StatusError, Err: perr}).Err
 	}
 	s.endUnrun(sess, req, callback, perr)
 }

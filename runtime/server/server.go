@@ -145,6 +145,11 @@ type Config struct {
 	// User-Agent and Accept-Language; CallerCookies nil means none.
 	CallerHeaders []string
 	CallerCookies []string
+	// DevErrors sends pages the text of every error and a panic's stack,
+	// for a developer's own machine (host's dev mode). Off, a page reads a
+	// short message and an error id in place of a handler's error, panic
+	// or crash, whose details only the log has.
+	DevErrors bool
 }
 
 // Server serves the websocket endpoint (protocol.Path).

@@ -162,10 +162,14 @@ func TestCancelLeavesOutputsAndResetsRunning(t *testing.T) {
 }
 
 func TestOrdinaryCallbackErrorsAndPanicsAreReported(t *testing.T) {
-	p := open(t, startServer(t))
-	p.waitFor(t, echoOut.PropID(), `""`) // the initial call
+	p := open(t, serve(t, server.Config{DevErrors: true}).url) // errorid_test.go: production
+	p.waitFor(t, echoOut.PropID(), `""`)                       // the initial call
 	p.Update(set(echoIn.PropID(), "panic"))
-	p.waitFor(t, client.ErrorProp, `{"callback":"servertest:echo_out.children","code":"panic","message":"callback servertest:echo_out.children panicked: boom"}`)
+	eventually(t, "the panic in the page", func() bool {
+		var e client.CallbackError
+		return p.Store().Decode(client.ErrorProp, &e) && e.Callback == "servertest:echo_out.children" &&
+			e.Code == "panic" && e.Message == "callback servertest:echo_out.children panicked: boom" && e.ID != ""
+	})
 	p.Update(set(echoIn.PropID(), "hi"))
 	p.waitFor(t, echoOut.PropID(), `"HI"`) // the server kept serving
 	p.waitFor(t, client.ErrorProp, `null`)

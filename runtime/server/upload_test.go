@@ -85,7 +85,7 @@ var fileStores = []struct {
 func eachStore(t *testing.T, opts server.FilesOptions, test func(t *testing.T, ts *testServer)) {
 	for _, store := range fileStores {
 		t.Run(store.name, func(t *testing.T) {
-			test(t, serve(t, server.Config{Files: store.open(t, opts)}))
+			test(t, serve(t, server.Config{Files: store.open(t, opts), DevErrors: true})) // the tests read the handlers' errors
 		})
 	}
 }
