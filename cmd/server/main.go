@@ -31,6 +31,7 @@ func demo() []host.Option {
 		host.Check(examples.Validate),
 		host.Route("/", examples.Index),
 		host.RouteMatch(examples.ComponentsPattern, examples.ComponentsPage), // its pages by URL
+		host.Route(examples.LatencyPath, examples.Latency),                   // for BenchmarkInteractive
 	}
 	for _, e := range examples.All {
 		opts = append(opts, host.Route(e.Path, e.Page))
