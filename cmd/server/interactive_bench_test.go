@@ -37,7 +37,7 @@ import (
 // the runs; for clicks p50 and p99 over all of them.
 func BenchmarkInteractive(b *testing.B) {
 	pages := []struct{ name, path, control string }{
-		{"simple", "/examples/simple", "#button_id"},             // seed example 1
+		{"simple", "/examples/simple", "#button_id"},            // seed example 1
 		{"components", examples.ComponentsPath, "#kit_set_all"}, // the component kit
 	}
 	for _, p := range pages {
