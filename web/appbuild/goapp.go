@@ -2,7 +2,9 @@ package appbuild
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -73,13 +75,13 @@ func browserModfile(ctx context.Context, dir string) (string, func(), error) {
 // goappForBrowser returns the directory of go-app's copy for the browser,
 // making it from the module at src if it is not there yet: http.go and
 // resource.go built for the server only, wasm.go and the browser's half of
-// resource.go from goappFiles.
+// resource.go from goappFiles, and goappEdits.
 func goappForBrowser(src string) (string, error) {
 	cache, err := CacheDir()
 	if err != nil {
 		return "", err
 	}
-	dst := filepath.Join(cache, "go-app-"+goappVersion+"-browser")
+	dst := filepath.Join(cache, "go-app-"+goappVersion+"-browser-"+goappChanges())
 	if _, err := os.Stat(filepath.Join(dst, "go.mod")); err == nil {
 		return dst, nil
 	}
@@ -105,6 +107,14 @@ func goappForBrowser(src string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("go-app for the browser: %w", err)
 		}
+	}
+	for _, e := range goappEdits {
+		if err := e.apply(app); err != nil {
+			return "", fmt.Errorf("go-app for the browser: %w", err)
+		}
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp's is 0700
+		return "", fmt.Errorf("go-app for the browser: %w", err)
 	}
 	if err := os.Rename(tmp, dst); err != nil && !fileExists(filepath.Join(dst, "go.mod")) {
 		return "", fmt.Errorf("go-app for the browser: %w", err) // not another build's copy made meanwhile
@@ -150,6 +160,35 @@ func serverOnly(file string) error {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+func (e goappEdit) apply(dir string) error {
+	file := filepath.Join(dir, e.file)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if n := strings.Count(string(src), e.old); n != 1 {
+		return fmt.Errorf("%s: the text to change is there %d times", file, n)
+	}
+	return os.WriteFile(file, []byte(strings.Replace(string(src), e.old, e.new, 1)), 0o644)
+}
+
+// goappChanges names the changes made to the copy, so that a longcall with
+// other changes makes a copy of its own.
+func goappChanges() string {
+	h := sha256.New()
+	fs.WalkDir(goappFiles, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := goappFiles.ReadFile(path)
+			h.Write(b)
+		}
+		return nil
+	})
+	for _, e := range goappEdits {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", e.file, e.old, e.new)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // goEnv returns `go env name` in dir.

@@ -33,3 +33,34 @@ func TestWasmLeavesNetHTTPOut(t *testing.T) {
 		}
 	}
 }
+
+// Every change made to go-app's copy for the browser finds its text in
+// go-app goappVersion: the copy is made (else the build fails), and made as
+// these changes say.
+func TestGoappCopyForTheBrowser(t *testing.T) {
+	t.Setenv("LONGCALL_CACHE", t.TempDir())
+	ctx := context.Background()
+	found, err := goList(ctx, ".", "-m", "-f", "{{.Dir}}", goappModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := goappForBrowser(found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range goappEdits {
+		src, err := os.ReadFile(filepath.Join(dir, "pkg", "app", e.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(src, []byte(e.new)) {
+			t.Errorf("%s lacks %q", e.file, e.new)
+		}
+	}
+	for _, name := range []string{"http.go", "resource.go"} {
+		src, err := os.ReadFile(filepath.Join(dir, "pkg", "app", name))
+		if err != nil || !bytes.HasPrefix(src, []byte("//go:build !wasm\n")) {
+			t.Errorf("%s is not for the server only (%v)", name, err)
+		}
+	}
+}
