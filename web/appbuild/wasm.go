@@ -29,7 +29,7 @@ func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags .
 		}
 		modfile, cleanup, err := browserModfile(ctx, dir)
 		if err != nil {
-			return err
+			fmt.Fprintf(w, "longcall: %v\nlongcall: building %s with go-app as it is (and net/http)\n", err, pkg)
 		}
 		if modfile != "" {
 			defer cleanup()
