@@ -35,8 +35,9 @@ func BenchmarkDataTable(b *testing.B) {
 			return {rendered: document.querySelectorAll('#report_table tbody tr[data-row]').length, lastRow: Number(last.dataset.row)};
 		})`)
 		sort := benchJS[map[string]float64](b, ctx, `window.measure(async (frame) => {
-			document.querySelector('#report_table th[data-column="value"]').click();
+			// Read before the click: the render may come before click() returns.
 			const before = document.querySelector('#report_table tbody tr[data-row]').dataset.row;
+			document.querySelector('#report_table th[data-column="value"]').click();
 			while (document.querySelector('#report_table tbody tr[data-row]').dataset.row === before) await frame();
 			await frame();
 			return {rendered: document.querySelectorAll('#report_table tbody tr[data-row]').length};
