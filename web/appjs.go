@@ -10,9 +10,10 @@ import (
 // first, then app.wasm.
 const goappStart = "goappInitServiceWorker();\ngoappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly();\n"
 
-// renderFirstStart starts app.wasm first and registers the service worker
-// once the app has rendered (or failed to load: finally).
-const renderFirstStart = "goappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly().finally(goappInitServiceWorker);\n"
+// renderFirstStart starts app.wasm first, replays what was clicked and typed
+// before it ran (web/early.go), and registers the service worker once the
+// app has rendered (or failed to load: finally).
+const renderFirstStart = "goappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly().then(longcallEarly.replay).finally(goappInitServiceWorker);\n"
 
 // goappUpdateCheck is how go-app's app.js tells a new version: a worker
 // that activates while a worker controls the page. A worker that holds its
@@ -34,9 +35,10 @@ const updateCheck = `    const newSW = registration.installing;
 // is even asked for. On a first visit the worker's install downloads and
 // stores every page and asset, app.wasm and plotly.js included: on a
 // 2-core machine that work, racing the page's own download and compile,
-// nearly doubled the first render. It also fixes go-app's test for a new
-// version (updateCheck). An app.js that does not start as go-app v10's
-// does is served as it is.
+// nearly doubled the first render. It also makes the server's page usable
+// before the wasm runs and instantiates the wasm straight from its fetch
+// (web/early.go), and fixes go-app's test for a new version (updateCheck).
+// An app.js that does not start as go-app v10's does is served as it is.
 func RenderFirst(goapp http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/app.js" && r.URL.Path != "/goapp.js" {
@@ -49,9 +51,12 @@ func RenderFirst(goapp http.Handler) http.Handler {
 		if buf.status == 0 {
 			buf.status = http.StatusOK // nothing written: net/http's default
 		}
-		if buf.status == http.StatusOK {
+		if buf.status == http.StatusOK && bytes.Contains(body, []byte(goappStart)) {
 			body = bytes.Replace(body, []byte(goappStart), []byte(renderFirstStart), 1)
 			body = bytes.Replace(body, []byte(goappUpdateCheck), []byte(updateCheck), 1)
+			body = bytes.Replace(body, []byte(goappFetch), []byte(directFetch), 1)
+			body = bytes.Replace(body, []byte(goappProgress), []byte(noProgress), 1)
+			body = append([]byte(earlyJS), body...)
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		}
 		w.WriteHeader(buf.status)

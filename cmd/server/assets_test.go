@@ -10,12 +10,18 @@ import (
 )
 
 // go-app's own app.js is rewritten to start the app before the service
-// worker (web.RenderFirst): a go-app upgrade that starts differently fails
-// here rather than quietly in the first-render numbers.
+// worker, replaying what was done before it ran, and to instantiate the
+// wasm straight from its fetch (web.RenderFirst): a go-app upgrade that
+// starts differently fails here rather than quietly in the first-render
+// numbers.
 func TestAppJSStartsTheAppBeforeTheServiceWorker(t *testing.T) {
 	_, body := get(t, baseURL+"/app.js")
-	if !strings.Contains(body, "goappInitWebAssembly().finally(goappInitServiceWorker);") || strings.Contains(body, "\ngoappInitServiceWorker();") {
+	if !strings.Contains(body, "goappInitWebAssembly().then(longcallEarly.replay).finally(goappInitServiceWorker);") || strings.Contains(body, "\ngoappInitServiceWorker();") {
 		t.Fatalf("app.js still registers the service worker first:\n%s", body)
+	}
+	if !strings.Contains(body, `instantiateStreaming(
+      fetch("/web/app.wasm"),`) {
+		t.Fatalf("app.js does not instantiate the wasm from its fetch:\n%s", body)
 	}
 }
 

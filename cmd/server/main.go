@@ -38,6 +38,7 @@ func demo() []host.Option {
 		host.Handle("POST "+examples.LogoutPath, examples.LogoutHandler()),
 		host.CallerCookies(examples.LCBC019Cookie),
 		host.RouteMatch(examples.ComponentsPattern, examples.ComponentsPage), // its pages by URL
+		host.Route(examples.LatencyPath, examples.Latency),                   // for BenchmarkInteractive
 	}
 	for _, e := range examples.All {
 		opts = append(opts, host.Route(e.Path, e.Page, host.AllowDashboard(e.Dash)))

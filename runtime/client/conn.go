@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
 )
@@ -49,10 +47,10 @@ type Conn struct {
 	url     string
 	peer    Peer
 	session string
-	dial    *websocket.DialOptions // nil: the defaults; natively, SetHTTPClient
+	dial    dialOptions // the zero value: the defaults; natively, SetHTTPClient
 
 	mu      sync.Mutex
-	ws      *websocket.Conn
+	ws      socket
 	pending []protocol.Message
 	status  string
 	started bool  // a welcome came before: later calls may have been sent
@@ -122,7 +120,7 @@ func (c *Conn) Send(m protocol.Message) {
 // welcome says how large): the server would close the connection, and a
 // browser reports that close as 1006, without the server's reason. A call
 // ends instead, at once, with a too_large error the page shows.
-func (c *Conn) sendLocked(ws *websocket.Conn, m protocol.Message) error {
+func (c *Conn) sendLocked(ws socket, m protocol.Message) error {
 	data, err := protocol.Encode(m)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", m.Type, err)
@@ -174,12 +172,11 @@ var errWelcomed = errors.New("connection closed after welcome")
 
 // connectOnce runs one connection from dial to close.
 func (c *Conn) connectOnce(ctx context.Context) error {
-	ws, _, err := websocket.Dial(ctx, c.url, c.dial)
+	ws, err := dialSocket(ctx, c.url, c.dial)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", c.url, err)
 	}
-	defer ws.CloseNow()
-	ws.SetReadLimit(maxMessage)
+	defer ws.closeNow()
 
 	hello, err := protocol.Encode(protocol.Message{Type: protocol.TypeHello, Session: c.Session(), Attach: c.peer.Waiting()})
 	if err != nil {
@@ -203,7 +200,7 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 	for {
 		m, err := read(ctx, ws)
 		if err != nil {
-			if websocket.CloseStatus(err) == protocol.CloseReplaced {
+			if closeStatus(err) == protocol.CloseReplaced {
 				// Another page (a duplicated tab) has this session now.
 				c.mu.Lock()
 				c.session = ""
@@ -220,7 +217,7 @@ func (c *Conn) connectOnce(ctx context.Context) error {
 }
 
 // online records the session and flushes what waited, before any new Send.
-func (c *Conn) online(ws *websocket.Conn, welcome protocol.Message) error {
+func (c *Conn) online(ws socket, welcome protocol.Message) error {
 	c.mu.Lock()
 	unsent := map[uint64]bool{}
 	for _, m := range c.pending {
@@ -249,14 +246,14 @@ func (c *Conn) online(ws *websocket.Conn, welcome protocol.Message) error {
 	return nil
 }
 
-func write(ws *websocket.Conn, data []byte) error {
+func write(ws socket, data []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return ws.Write(ctx, websocket.MessageText, data)
+	return ws.write(ctx, data)
 }
 
-func read(ctx context.Context, ws *websocket.Conn) (protocol.Message, error) {
-	_, data, err := ws.Read(ctx)
+func read(ctx context.Context, ws socket) (protocol.Message, error) {
+	data, err := ws.read(ctx)
 	if err != nil {
 		return protocol.Message{}, err
 	}

@@ -41,6 +41,7 @@ func Validate() error {
 	for _, e := range All {
 		errs = append(errs, ui.Validate(e.Dash, e.Page()))
 	}
+	errs = append(errs, ui.Validate(latencyDash, Latency()))
 	return errors.Join(errs...)
 }
 
@@ -54,6 +55,7 @@ func Routes() {
 	}
 	// The components page serves its sub-paths too: its pages by URL.
 	app.RouteWithRegexp(ComponentsPattern, ComponentsPage)
+	app.Route(LatencyPath, Latency) // for measuring: not in the index
 }
 
 // ComponentsPattern matches the components page's sub-paths: its pages by URL.

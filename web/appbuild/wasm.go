@@ -15,6 +15,9 @@ const WasmFile = "app.wasm"
 // BuildWasm builds pkg (an import path, or a directory relative to dir) for
 // the browser into out. Go's build cache makes an unchanged build take about
 // a second; -s -w leaves out the symbol table and DWARF, a third of the file.
+// go-app's server files are left out (browserModfile); should the app's own
+// browser code use them (app.Handler in a main shared with the server), it
+// is built again with them, and says so.
 func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags ...string) error {
 	flags := "-s -w"
 	for _, f := range ldflags {
@@ -24,12 +27,32 @@ func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags .
 		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 			return err
 		}
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+flags, "-o", out, pkg)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("build %s for the browser: %w\n%s", pkg, err, out)
+		modfile, cleanup, err := browserModfile(ctx, dir)
+		if err != nil {
+			fmt.Fprintf(w, "longcall: %v\nlongcall: building %s with go-app as it is (and net/http)\n", err, pkg)
 		}
-		return nil
+		if modfile != "" {
+			defer cleanup()
+			err := goBuildWasm(ctx, dir, pkg, out, flags, modfile)
+			if err == nil {
+				return nil
+			}
+			fmt.Fprintf(w, "longcall: without go-app's server files: %v\nlongcall: building %s with them (and net/http)\n", err, pkg)
+		}
+		return goBuildWasm(ctx, dir, pkg, out, flags, "")
 	})
+}
+
+func goBuildWasm(ctx context.Context, dir, pkg, out, ldflags, modfile string) error {
+	args := []string{"build", "-trimpath", "-ldflags=" + ldflags, "-o", out}
+	if modfile != "" {
+		args = append(args, "-modfile="+modfile)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build %s for the browser: %w\n%s", pkg, err, out)
+	}
+	return nil
 }

@@ -1,0 +1,66 @@
+package appbuild
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The demo's wasm carries no server code: neither go-app's Handler nor a
+// Go websocket client pull net/http (and crypto/tls) into it. The file
+// names of the Go runtime's tables name every package linked in.
+func TestWasmLeavesNetHTTPOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the demo's wasm")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), WasmFile)
+	if err := BuildWasm(ctx, io.Discard, "../..", "./cmd/app", out); err != nil {
+		t.Fatal(err)
+	}
+	wasm, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, linked := range []string{"net/http/server.go", "crypto/tls/", "github.com/coder/websocket"} {
+		if bytes.Contains(wasm, []byte(linked)) {
+			t.Errorf("app.wasm (%d bytes) links %s", len(wasm), linked)
+		}
+	}
+}
+
+// Every change made to go-app's copy for the browser finds its text in
+// go-app goappVersion: the copy is made (else the build fails), and made as
+// these changes say.
+func TestGoappCopyForTheBrowser(t *testing.T) {
+	t.Setenv("LONGCALL_CACHE", t.TempDir())
+	ctx := context.Background()
+	found, err := goList(ctx, ".", "-m", "-f", "{{.Dir}}", goappModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := goappForBrowser(found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range goappEdits {
+		src, err := os.ReadFile(filepath.Join(dir, "pkg", "app", e.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(src, []byte(e.new)) {
+			t.Errorf("%s lacks %q", e.file, e.new)
+		}
+	}
+	for _, name := range []string{"http.go", "resource.go"} {
+		src, err := os.ReadFile(filepath.Join(dir, "pkg", "app", name))
+		if err != nil || !bytes.HasPrefix(src, []byte("//go:build !wasm\n")) {
+			t.Errorf("%s is not for the server only (%v)", name, err)
+		}
+	}
+}
