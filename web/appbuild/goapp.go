@@ -85,6 +85,9 @@ func goappForBrowser(src string) (string, error) {
 	if _, err := os.Stat(filepath.Join(dst, "go.mod")); err == nil {
 		return dst, nil
 	}
+	if err := os.MkdirAll(cache, 0o755); err != nil { // a machine's first build
+		return "", fmt.Errorf("go-app for the browser: %w", err)
+	}
 	tmp, err := os.MkdirTemp(cache, "go-app-")
 	if err != nil {
 		return "", fmt.Errorf("go-app for the browser: %w", err)

@@ -38,7 +38,7 @@ func TestWasmLeavesNetHTTPOut(t *testing.T) {
 // go-app goappVersion: the copy is made (else the build fails), and made as
 // these changes say.
 func TestGoappCopyForTheBrowser(t *testing.T) {
-	t.Setenv("LONGCALL_CACHE", t.TempDir())
+	t.Setenv("LONGCALL_CACHE", filepath.Join(t.TempDir(), "new")) // as on a machine's first build: not there yet
 	ctx := context.Background()
 	found, err := goList(ctx, ".", "-m", "-f", "{{.Dir}}", goappModule)
 	if err != nil {
