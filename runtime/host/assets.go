@@ -87,10 +87,7 @@ func (c Config) target(m appbuild.Module, cwd string) (appbuild.Target, error) {
 		if !ok || strings.HasSuffix(info.Path, ".test") {
 			return appbuild.Target{}, errors.New("host: no main package to build for the browser: set Config.WasmPackage")
 		}
-		pkg = info.Path
-		if pkg == "command-line-arguments" { // go run main.go
-			pkg, dir = ".", cwd
-		}
+		pkg, dir = runningMain(info, m, cwd)
 	}
 	out, err := appbuild.OutDir(m, pkg)
 	if err != nil {
@@ -119,4 +116,14 @@ func (l layered) Open(name string) (fs.File, error) {
 		}
 	}
 	return nil, err
+}
+
+// runningMain is the package to build this program again from, and where
+// the go command runs for it: its main package in module m, or, for `go run
+// main.go`, the file's directory (the package has no import path).
+func runningMain(info *debug.BuildInfo, m appbuild.Module, cwd string) (pkg, dir string) {
+	if info.Path == "command-line-arguments" {
+		return ".", cwd
+	}
+	return info.Path, m.Root
 }

@@ -39,10 +39,8 @@ func newDevBuilder(m appbuild.Module, wasm appbuild.Target, cwd string) (*devBui
 	if !ok {
 		return nil, errors.New("dev mode: this program carries no build information to build itself again")
 	}
-	b := &devBuilder{module: m, wasm: wasm, pkg: info.Path, dir: m.Root}
-	if b.pkg == "command-line-arguments" { // go run main.go
-		b.pkg, b.dir = ".", cwd
-	}
+	b := &devBuilder{module: m, wasm: wasm}
+	b.pkg, b.dir = runningMain(info, m, cwd)
 	for _, s := range info.Settings {
 		switch s.Key {
 		case "-tags":
