@@ -3,6 +3,8 @@ package ui
 import (
 	"encoding/json"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -69,12 +71,66 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 	p.client.Restore(flights)
 
 	p.client.Journal(func(fl []client.Flight) { save(sessionStorage(), flightsKey+dash.Name(), fl) })
+	p.kept = newKeeper(func() { save(localStorage(), propsKey+dash.Name(), p.client.Settled()) })
 	p.store.OnChange(func(changed []runtime.PropID) {
 		if !onlyInternal(changed) {
-			save(localStorage(), propsKey+dash.Name(), p.client.Settled())
+			p.kept.changed()
 		}
 	})
 	return hadProps && len(props) > 0
+}
+
+// keepDelay is how long a page's props wait after a change before they are
+// written to localStorage: a burst of changes is written once.
+const keepDelay = 250 // ms
+
+// keeper writes a page's props to localStorage keepDelay after they change,
+// rather than at every change: progress at 100 updates a second, or a
+// table's 10,000 rows, would otherwise be encoded and stored in the very
+// frames that show them (BenchmarkInteractive/stream, BenchmarkDataTable).
+// What is due when the page is left (pagehide: closed, reloaded, navigated
+// away from) is written then, inside the event.
+type keeper struct {
+	save  func()
+	due   atomic.Bool
+	timer app.Func
+}
+
+func newKeeper(save func()) *keeper {
+	k := &keeper{save: save}
+	k.timer = app.FuncOf(func(app.Value, []app.Value) any {
+		k.flush()
+		return nil
+	})
+	listenForPageHide()
+	return k
+}
+
+// changed asks for a write keepDelay from now, unless one is due already.
+func (k *keeper) changed() {
+	if k.due.CompareAndSwap(false, true) {
+		app.Window().Call("setTimeout", k.timer, keepDelay)
+	}
+}
+
+// flush writes the props now if a write is due.
+func (k *keeper) flush() {
+	if k.due.CompareAndSwap(true, false) {
+		k.save()
+	}
+}
+
+var pageHideOnce sync.Once
+
+func listenForPageHide() {
+	pageHideOnce.Do(func() {
+		app.Window().Call("addEventListener", "pagehide", app.FuncOf(func(app.Value, []app.Value) any {
+			if p := active.Load(); p != nil && p.kept != nil {
+				p.kept.flush()
+			}
+			return nil
+		}))
+	})
 }
 
 func onlyInternal(props []runtime.PropID) bool {

@@ -22,6 +22,7 @@ type page struct {
 	store    *client.Store
 	client   *client.Client
 	restored bool // state came back from the browser's storage: no initial calls
+	kept     *keeper
 }
 
 var (
@@ -41,6 +42,9 @@ func activate(dash *runtime.Dashboard) *page {
 	connOnce.Do(func() {
 		conn = client.NewConn(socketURL(), activePeer{}, loadSession())
 	})
+	if left := active.Load(); left != nil && left.kept != nil {
+		left.kept.flush() // the new page may be the same dashboard: it restores what this one kept
+	}
 	p := &page{store: client.NewStore()}
 	p.client = client.New(dash, p.store, conn.Send)
 	p.restored = restore(dash, p)

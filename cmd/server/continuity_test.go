@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/longcall/longcall/runtime/host"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,9 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/longcall/longcall/runtime/host"
+	"github.com/longcall/longcall/ui/examples"
 )
 
 // testServer is a server of a test's own, for tests that stop and restart it.
@@ -224,4 +226,46 @@ func copyWeb(t *testing.T, from string) string {
 		t.Fatalf("copy %s: %v\n%s", from, err, out)
 	}
 	return to
+}
+
+// TestPropsAreKeptOnceABurstIsOver: a page's props are written to
+// localStorage a quarter of a second after they change, not at every
+// change: progress at 100 updates a second costs a few writes a second, not
+// one a frame. The last props are kept once the burst is over, and a reload
+// shows them.
+func TestPropsAreKeptOnceABurstIsOver(t *testing.T) {
+	ctx := tab(t, examples.LatencyPath)
+	script(t, ctx, `window.keptWrites = 0;
+		const setItem = Storage.prototype.setItem;
+		Storage.prototype.setItem = function (key, value) {
+			if (key.startsWith('longcall.props.')) window.keptWrites++;
+			return setItem.call(this, key, value);
+		};`)
+	type burst struct {
+		Values int     `json:"values"`
+		Writes int     `json:"writes"`
+		Ms     float64 `json:"ms"`
+	}
+	b, err := chromedp.Run(ctx, chromedp.Evaluate[burst](`(async () => {
+		const out = document.querySelector('#latency_stream_out'), bar = document.querySelector('#latency_bar');
+		const start = performance.now(), values = new Set();
+		document.querySelector('#latency_stream').click();
+		while (out.textContent === '') {
+			values.add(bar.getAttribute('value'));
+			await new Promise(r => requestAnimationFrame(r));
+		}
+		return {values: values.size, writes: window.keptWrites, ms: performance.now() - start};
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One write for each keepDelay (250 ms) of the burst, and one more for
+	// a write the burst's first change may find due.
+	if limit := int(b.Ms/250) + 2; b.Writes > limit || b.Values < 20 {
+		t.Fatalf("%d progress values shown in %.0f ms took %d writes to localStorage, want at most %d", b.Values, b.Ms, b.Writes, limit)
+	}
+	const kept = `(localStorage.getItem('longcall.props.latency') || '').includes('streamed 1')`
+	waitJS(t, ctx, kept)
+	do(t, ctx, chromedp.Reload())
+	waitJS(t, ctx, `document.querySelector('#latency_stream_out')?.textContent === 'streamed 1'`)
 }

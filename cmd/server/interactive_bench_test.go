@@ -53,13 +53,13 @@ func BenchmarkInteractive(b *testing.B) {
 	}
 	b.Run("click", func(b *testing.B) {
 		ctx := benchTab(b, examples.LatencyPath)
-		var ordinary, background []float64
+		var ordinary, background clickTimes
 		for range b.N {
-			ordinary = append(ordinary, clickLatencies(b, ctx, "latency_ordinary", 100)...)
-			background = append(background, clickLatencies(b, ctx, "latency_background", 100)...)
+			ordinary.add(clickLatencies(b, ctx, "latency_ordinary", 100))
+			background.add(clickLatencies(b, ctx, "latency_background", 100))
 		}
-		reportPercentiles(b, "ordinary", ordinary)
-		reportPercentiles(b, "background", background)
+		ordinary.report(b, "ordinary")
+		background.report(b, "background")
 	})
 	b.Run("stream", func(b *testing.B) {
 		ctx := benchTab(b, examples.LatencyPath)
@@ -188,29 +188,86 @@ const interactiveProbe = `(() => {
 // clickLatencies clicks the button id n times, each once the last click's
 // answer is in the DOM, and returns each click → DOM in ms: from the click
 // event's timeStamp to the MutationObserver seeing "<id>_out" show the
-// click's count.
-func clickLatencies(b *testing.B, ctx context.Context, id string, n int) []float64 {
+// click's count. It also splits each click into its phases, to say where a
+// slow one spent its time: the wasm's handling up to the websocket's send
+// (click → send), the network and the server (send → the last message
+// before the DOM changed), and the wasm's handling of that message up to
+// the DOM (answer → DOM).
+func clickLatencies(b *testing.B, ctx context.Context, id string, n int) clickTimes {
 	b.Helper()
 	js := fmt.Sprintf(`(async () => {
 		const button = document.getElementById(%[1]q), out = document.getElementById(%[1]q + '_out');
-		const times = [];
-		for (let i = 0; i < %[2]d; i++) {
-			const want = String(Number(out.textContent) + 1);
-			let clicked = 0;
-			const took = new Promise(resolve => {
-				const obs = new MutationObserver(() => {
-					if (out.textContent === want) { obs.disconnect(); resolve(performance.now()); }
+		const t = {total: [], toSend: [], toAnswer: [], toDOM: []};
+		// The wasm handles a message in the socket's onmessage, before any
+		// listener added here runs: messages are told by their timeStamp,
+		// read once the click's answer is shown.
+		const probe = {sent: 0, messages: []};
+		const send = WebSocket.prototype.send;
+		WebSocket.prototype.send = function (data) {
+			if (!probe.sent) probe.sent = performance.now();
+			if (!this.longcallProbed) {
+				this.longcallProbed = true;
+				this.addEventListener('message', e => window.longcallClickProbe.messages.push(e.timeStamp));
+			}
+			return send.call(this, data);
+		};
+		window.longcallClickProbe = probe;
+		try {
+			for (let i = 0; i < %[2]d; i++) {
+				const want = String(Number(out.textContent) + 1);
+				let clicked = 0;
+				probe.sent = 0;
+				const took = new Promise(resolve => {
+					const obs = new MutationObserver(() => {
+						if (out.textContent === want) { obs.disconnect(); resolve(performance.now()); }
+					});
+					obs.observe(out, {childList: true, characterData: true, subtree: true});
 				});
-				obs.observe(out, {childList: true, characterData: true, subtree: true});
-			});
-			button.addEventListener('click', e => { clicked = e.timeStamp; }, {once: true, capture: true});
-			button.click();
-			times.push(await took - clicked);
-			await new Promise(r => requestAnimationFrame(() => setTimeout(r)));
+				button.addEventListener('click', e => { clicked = e.timeStamp; }, {once: true, capture: true});
+				button.click();
+				const shown = await took;
+				await new Promise(r => setTimeout(r));
+				const answered = Math.max(...probe.messages.filter(m => m <= shown));
+				probe.messages = [];
+				t.total.push(shown - clicked);
+				t.toSend.push(probe.sent - clicked);
+				t.toAnswer.push(answered - probe.sent);
+				t.toDOM.push(shown - answered);
+				await new Promise(r => requestAnimationFrame(() => setTimeout(r)));
+			}
+		} finally {
+			WebSocket.prototype.send = send;
 		}
-		return times;
+		return t;
 	})()`, id, n)
-	return benchJS[[]float64](b, ctx, js)
+	return benchJS[clickTimes](b, ctx, js)
+}
+
+// clickTimes are milliseconds, one of each per click.
+type clickTimes struct {
+	Total    []float64 `json:"total"`
+	ToSend   []float64 `json:"toSend"`
+	ToAnswer []float64 `json:"toAnswer"`
+	ToDOM    []float64 `json:"toDOM"`
+}
+
+func (t *clickTimes) add(u clickTimes) {
+	t.Total = append(t.Total, u.Total...)
+	t.ToSend = append(t.ToSend, u.ToSend...)
+	t.ToAnswer = append(t.ToAnswer, u.ToAnswer...)
+	t.ToDOM = append(t.ToDOM, u.ToDOM...)
+}
+
+// report gives the click → DOM percentiles, and the p99 of each phase.
+func (t clickTimes) report(b *testing.B, name string) {
+	reportPercentiles(b, name, t.Total)
+	for _, phase := range []struct {
+		name string
+		ms   []float64
+	}{{"send", t.ToSend}, {"answer", t.ToAnswer}, {"dom", t.ToDOM}} {
+		slices.Sort(phase.ms)
+		b.ReportMetric(percentile(phase.ms, 0.99), name+"-"+phase.name+"-p99-ms")
+	}
 }
 
 func reportInteractive(b *testing.B, mode string, times []interactiveTimes) {
@@ -238,8 +295,12 @@ func reportInteractive(b *testing.B, mode string, times []interactiveTimes) {
 
 func reportPercentiles(b *testing.B, name string, ms []float64) {
 	slices.Sort(ms)
-	at := func(p float64) float64 { return ms[min(len(ms)-1, int(p*float64(len(ms))))] }
-	b.ReportMetric(at(0.5), name+"-p50-ms")
-	b.ReportMetric(at(0.99), name+"-p99-ms")
+	b.ReportMetric(percentile(ms, 0.5), name+"-p50-ms")
+	b.ReportMetric(percentile(ms, 0.99), name+"-p99-ms")
 	b.ReportMetric(ms[len(ms)-1], name+"-max-ms")
+}
+
+// percentile reads p of sorted ms.
+func percentile(ms []float64, p float64) float64 {
+	return ms[min(len(ms)-1, int(p*float64(len(ms))))]
 }

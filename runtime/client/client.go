@@ -489,10 +489,10 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 	if spec.Log != nil { // a new run, a new log
 		c.store.Set(c.expand([]protocol.PropValue{{ID: spec.Log.ID, Prop: spec.Log.Prop, Value: json.RawMessage("[]")}}, match)...)
 	}
-	c.flightsChanged()
 	if online {
 		c.send(call)
 	}
+	c.flightsChanged() // after the send: the server starts while the page journals
 }
 
 func newKey() string {
