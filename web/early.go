@@ -3,12 +3,10 @@ package web
 // earlyJS makes the server's page usable before app.wasm runs. go-app
 // prerenders every page on the server, but until the wasm has started
 // (1.5 s cold on a 2-core machine, most of it compiling and starting Go)
-// nothing takes a click, and the prerendered buttons are disabled: go-app
-// writes a false boolean attribute as disabled="false", which HTML reads as
-// disabled. So, from the moment app.js runs (right after the HTML is
-// parsed):
+// nothing takes a click. (Its buttons were disabled too, until TrueBooleans
+// left go-app's disabled="false" out of the server's HTML.) So, from the
+// moment app.js runs (right after the HTML is parsed):
 //
-//   - boolean attributes written as "false" are removed;
 //   - clicks and typed values on the page are recorded, each by the path
 //     from the nearest element with an id (a bound component's root) to its
 //     target;
@@ -23,9 +21,6 @@ const earlyJS = `// longcall: the server's page takes clicks and typing before a
 const longcallEarly = (() => {
   const early = { listening: true, queue: [] };
   window.longcallEarly = early;
-  for (const name of ["disabled", "checked", "readonly", "hidden", "selected", "multiple", "required"]) {
-    for (const el of document.querySelectorAll("[" + name + '="false"]')) el.removeAttribute(name);
-  }
   const pathOf = (el) => {
     const path = [];
     for (; el && !el.id; el = el.parentElement) {

@@ -15,9 +15,10 @@ import (
 // pages is go-app's handler: the pages, the PWA files (manifest, service
 // worker) and /web/ assets; its app.js registers the service worker after
 // the first render. Its icons are longcall's, served from the app, never
-// go-app's default one from the internet.
+// go-app's default one from the internet. Its pages leave out the boolean
+// attributes set false, which go-app writes as disabled="false".
 func pages(c Config, assets *web.Assets) http.Handler {
-	return web.RenderFirst(&app.Handler{
+	return web.RenderFirst(web.TrueBooleans(&app.Handler{
 		Name:        c.Name,
 		ShortName:   c.Name,
 		Title:       c.Title,
@@ -40,7 +41,7 @@ func pages(c Config, assets *web.Assets) http.Handler {
 		Resources:             assets,
 		Version:               assets.Version(),
 		WasmContentLength:     fmt.Sprint(assets.WasmSize()),
-	})
+	}))
 }
 
 // paths are the app's pages that go-app's service worker may keep: not a
