@@ -85,7 +85,10 @@ const measureFrames = `window.measure = async (run) => {
 	});
 };`
 
-// benchTab opens a page of the demo server in a fresh profile, online.
+// benchTab opens a page of the demo server in a fresh profile, online and
+// settled: its service worker has installed, so that what a benchmark
+// measures is not shared with the worker caching every page and asset, as a
+// first visit's does in the background.
 func benchTab(b *testing.B, path string) context.Context {
 	b.Helper()
 	if browser == nil {
@@ -99,6 +102,7 @@ func benchTab(b *testing.B, path string) context.Context {
 		b.Fatal(err)
 	}
 	benchWait(b, ctx, `document.querySelector('#longcall-status')?.dataset.status === 'online'`)
+	benchWait(b, ctx, swCached)
 	return ctx
 }
 
