@@ -51,6 +51,15 @@ func save(storage app.Value, key string, v any) {
 	storage.Call("setItem", key, string(raw))
 }
 
+// saveProps is save for a store's props, whose values are valid JSON
+// already: they are copied, not checked again (a table's rows can be
+// megabytes).
+func saveProps(storage app.Value, key string, props []protocol.PropValue) {
+	if storage.Truthy() {
+		storage.Call("setItem", key, string(protocol.AppendTrustedProps(nil, props)))
+	}
+}
+
 func loadSession() string {
 	var token string
 	load(sessionStorage(), sessionKey, &token)
@@ -71,7 +80,7 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 	p.client.Restore(flights)
 
 	p.client.Journal(func(fl []client.Flight) { save(sessionStorage(), flightsKey+dash.Name(), fl) })
-	p.kept = newKeeper(func() { save(localStorage(), propsKey+dash.Name(), p.client.Settled()) })
+	p.kept = newKeeper(func() { saveProps(localStorage(), propsKey+dash.Name(), p.client.Settled()) })
 	p.store.OnChange(func(changed []runtime.PropID) {
 		if !onlyInternal(changed) {
 			p.kept.changed()
