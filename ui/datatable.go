@@ -228,8 +228,16 @@ func renderDataTable(b *Bound) app.UI {
 			scroll = scroll.Style(cssName(k), "%s", v)
 		}
 	}
+	tbl := app.Table()
+	if pageSize == 0 {
+		// Columns as wide as the header makes them, not as the rows in view
+		// do: they would change width as the table scrolls, and laying a
+		// table out from its cells' contents is most of a scrolled frame's
+		// layout.
+		tbl = tbl.Style("table-layout", "fixed")
+	}
 	return Decorate(b, app.Div(), "lc-table").Body(
-		scroll.Body(app.Table().Body(
+		scroll.Body(tbl.Body(
 			app.THead().Body(headerRow(b, p), filterRow(b, s, p)),
 			app.TBody().Body(body...),
 		)),
@@ -252,7 +260,8 @@ func spacerRow(n int) app.UI {
 func headerRow(b *Bound, p tableProps) app.UI {
 	cells := make([]app.UI, 0, len(p.columns)+1)
 	if p.selectable != "" {
-		cells = append(cells, app.Th().Class("lc-table-select"))
+		// Its width, for a fixed layout: the others share what is left.
+		cells = append(cells, app.Th().Class("lc-table-select").Style("width", "2.5rem"))
 	}
 	for _, c := range p.columns {
 		th := app.Th().Attr("data-column", c.ID).Text(c.Name + sortMark(p.sortBy, c.ID))
