@@ -17,7 +17,13 @@ func TestDataTableFastScrollEndsOnTheLastRows(t *testing.T) {
 	ctx := tab(t, "/examples/report")
 	chooseOption(t, ctx, "report_dataset", "sensors")
 	click(t, ctx, "#report_run")
-	waitJS(t, ctx, reportStatusText+`.startsWith('Report of 10000 rows')`)
+	// The job sends ten previews of up to 10,000 rows, each drawn as a table
+	// and a chart of as many bars: 15-20 s on a loaded machine, more than
+	// waitJS waits.
+	built := reportStatusText + `.startsWith('Report of 10000 rows')`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](built, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("the report of 10,000 readings: %v; status %q", err, evalJS[string](t, ctx, reportStatusText))
+	}
 	const box = `document.querySelector('#report_table .lc-table-scroll')`
 	script(t, ctx, box+`.scrollIntoView()`)
 	at := evalJS[map[string]float64](t, ctx, `(() => { const r = `+box+`.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`)
