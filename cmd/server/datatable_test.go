@@ -46,4 +46,23 @@ func TestDataTableFastScrollEndsOnTheLastRows(t *testing.T) {
 			rows: [...`+reportTableRows+`].map(r => r.dataset.row).join()})`)
 		t.Fatalf("scrolled to the bottom, the rows in the DOM are not the last ones: %v", state)
 	}
+
+	// Then slowly up, 25 px a frame, past the overscan: the middle of the
+	// box shows a row at every frame, never the blank that stands for the
+	// rows out of the DOM.
+	blank, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(async () => {
+		const b = `+box+`, r = b.getBoundingClientRect(), blank = [];
+		for (let i = 0; i < 40; i++) {
+			b.scrollTop -= 25;
+			await new Promise(f => requestAnimationFrame(() => requestAnimationFrame(f)));
+			if (!document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest('tr[data-row]')) blank.push(b.scrollTop);
+		}
+		return blank;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blank) > 0 {
+		t.Fatalf("scrolling up slowly, the middle of the table was blank at scrollTop %v", blank)
+	}
 }
