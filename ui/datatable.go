@@ -64,6 +64,9 @@ const rowHeight = 33
 // overscan is how many rows beyond the view are rendered either side.
 const overscan = 10
 
+// rowStyle is every data row's height, written once rather than a row.
+var rowStyle = fmt.Sprintf("%dpx", rowHeight)
+
 // tableState is what a table keeps outside the store: its decoded data and
 // view, cached while the props they come from stay the same (decoding and
 // sorting 10,000 rows at every scroll would be the whole cost), its scroll
@@ -71,21 +74,62 @@ const overscan = 10
 type tableState struct {
 	dataKey *byte // the data prop's JSON, by identity: the store keeps a value until it changes
 	rows    []table.Row
+	texts   [][]string // each row's cells as shown, by column, made the first time the row is
+	textsOf string     // the columns texts was made for
 	viewKey string
 	view    []int
 	viewErr error
 	top     float64
 	height  float64
 	typed   map[string]string
+	// The rows' handlers, made once: one function for every cell rather
+	// than a closure each, at every render of every row in view. They read
+	// the row and column from the element (see dataRow).
+	onCell, onSelect app.EventHandler
 }
 
 func stateOf(b *Bound) *tableState {
 	s, _ := b.Local("table").(*tableState)
 	if s == nil {
 		s = &tableState{height: 400, typed: map[string]string{}}
+		s.onCell = func(ctx app.Context, e app.Event) {
+			el := ctx.JSSrc()
+			col, _ := strconv.Atoi(el.Get("dataset").Get("column").String())
+			if cols := readTableProps(b).columns; col < len(cols) {
+				b.Set("active_cell", table.Cell{Row: rowOf(el), Column: col, ColumnID: cols[col].ID})
+			}
+		}
+		s.onSelect = func(ctx app.Context, e app.Event) {
+			b.Set("selected_rows", toggle(readTableProps(b), rowOf(ctx.JSSrc())))
+		}
 		b.SetLocal("table", s)
 	}
 	return s
+}
+
+// keepTexts readies the cells' texts for columns: made again when the
+// columns or the data change.
+func (s *tableState) keepTexts(columns []table.Column) {
+	key := ""
+	for _, c := range columns {
+		key += c.ID + "\x00"
+	}
+	if key != s.textsOf || len(s.texts) != len(s.rows) {
+		s.texts, s.textsOf = make([][]string, len(s.rows)), key
+	}
+}
+
+// cellTexts is row i's cells as shown, by column: formatted the first time
+// the row is rendered, so that scrolling back and forth formats nothing.
+func (s *tableState) cellTexts(columns []table.Column, i int) []string {
+	if s.texts[i] == nil {
+		texts := make([]string, len(columns))
+		for ci, c := range columns {
+			texts[ci] = table.Text(s.rows[i][c.ID])
+		}
+		s.texts[i] = texts
+	}
+	return s.texts[i]
 }
 
 // tableProps are a table's props, decoded once a render.
@@ -128,7 +172,7 @@ func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, err
 		key = &raw[0]
 	}
 	if key != s.dataKey {
-		s.rows = nil
+		s.rows, s.texts = nil, nil
 		b.Decode("data", &s.rows)
 		s.dataKey, s.viewKey = key, ""
 	}
@@ -151,7 +195,7 @@ func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, err
 func renderDataTable(b *Bound) app.UI {
 	s := stateOf(b)
 	p := readTableProps(b)
-	rows, view, err := rowsAndView(b, s, p)
+	_, view, err := rowsAndView(b, s, p)
 	pageSize := b.Int("page_size")
 	shown, first, last := view, 0, len(view)
 	if pageSize > 0 {
@@ -161,15 +205,18 @@ func renderDataTable(b *Bound) app.UI {
 		first, last = table.Window(s.top, s.height, rowHeight, len(view), overscan)
 	}
 
+	s.keepTexts(p.columns)
 	body := make([]app.UI, 0, last-first+2)
 	body = append(body, spacerRow(first))
 	for _, i := range shown[first:last] {
-		body = append(body, dataRow(b, p, rows, i))
+		body = append(body, dataRow(s, p, s.cellTexts(p.columns, i), i))
 	}
 	body = append(body, spacerRow(len(shown)-last))
 
+	// contain: what changes in the table as it scrolls is laid out and
+	// painted within its box, not with the page's (a chart beside it).
 	scroll := app.Div().Class("lc-table-scroll").
-		Style("overflow", "auto").Style("height", "400px").
+		Style("overflow", "auto").Style("height", "400px").Style("contain", "content").
 		OnScroll(func(ctx app.Context, e app.Event) {
 			el := ctx.JSSrc()
 			s.top, s.height = el.Get("scrollTop").Float(), el.Get("clientHeight").Float()
@@ -181,8 +228,16 @@ func renderDataTable(b *Bound) app.UI {
 			scroll = scroll.Style(cssName(k), "%s", v)
 		}
 	}
+	tbl := app.Table()
+	if pageSize == 0 {
+		// Columns as wide as the header makes them, not as the rows in view
+		// do: they would change width as the table scrolls, and laying a
+		// table out from its cells' contents is most of a scrolled frame's
+		// layout.
+		tbl = tbl.Style("table-layout", "fixed")
+	}
 	return Decorate(b, app.Div(), "lc-table").Body(
-		scroll.Body(app.Table().Body(
+		scroll.Body(tbl.Body(
 			app.THead().Body(headerRow(b, p), filterRow(b, s, p)),
 			app.TBody().Body(body...),
 		)),
@@ -205,7 +260,8 @@ func spacerRow(n int) app.UI {
 func headerRow(b *Bound, p tableProps) app.UI {
 	cells := make([]app.UI, 0, len(p.columns)+1)
 	if p.selectable != "" {
-		cells = append(cells, app.Th().Class("lc-table-select"))
+		// Its width, for a fixed layout: the others share what is left.
+		cells = append(cells, app.Th().Class("lc-table-select").Style("width", "2.5rem"))
 	}
 	for _, c := range p.columns {
 		th := app.Th().Attr("data-column", c.ID).Text(c.Name + sortMark(p.sortBy, c.ID))
@@ -279,8 +335,7 @@ func filterQuery(columns []table.Column, typed map[string]string) string {
 	return table.JoinFilters(terms)
 }
 
-func dataRow(b *Bound, p tableProps, rows []table.Row, i int) app.UI {
-	row := rows[i]
+func dataRow(s *tableState, p tableProps, texts []string, i int) app.UI {
 	cells := make([]app.UI, 0, len(p.columns)+1)
 	selected := slices.Contains(p.selected, i)
 	if p.selectable != "" {
@@ -288,27 +343,18 @@ func dataRow(b *Bound, p tableProps, rows []table.Row, i int) app.UI {
 		if p.selectable == "single" {
 			kind = "radio"
 		}
+		// The row from the DOM: a scrolled-in row reuses another's element and handler.
 		cells = append(cells, app.Td().Class("lc-table-select").Body(app.Input().Type(kind).Checked(selected).
-			OnChange(func(ctx app.Context, e app.Event) {
-				// The row from the DOM: a scrolled-in row reuses another's element and handler.
-				b.Set("selected_rows", toggle(readTableProps(b), rowOf(ctx.JSSrc())))
-			})))
+			OnChange(s.onSelect)))
 	}
 	for ci, c := range p.columns {
-		td := app.Td().Text(table.Text(row[c.ID])).Attr("data-column", ci).
-			OnClick(func(ctx app.Context, e app.Event) {
-				el := ctx.JSSrc()
-				col, _ := strconv.Atoi(el.Get("dataset").Get("column").String())
-				if cols := readTableProps(b).columns; col < len(cols) {
-					b.Set("active_cell", table.Cell{Row: rowOf(el), Column: col, ColumnID: cols[col].ID})
-				}
-			})
+		td := app.Td().Text(texts[ci]).Attr("data-column", ci).OnClick(s.onCell)
 		if p.active != nil && p.active.Row == i && p.active.ColumnID == c.ID {
 			td = td.Class("lc-table-active")
 		}
 		cells = append(cells, td)
 	}
-	tr := app.Tr().Attr("data-row", i).Style("height", fmt.Sprintf("%dpx", rowHeight))
+	tr := app.Tr().Attr("data-row", i).Style("height", rowStyle)
 	if selected {
 		tr = tr.Class("lc-table-selected")
 	}

@@ -99,7 +99,11 @@ func (p *reportPage) Render() app.UI {
 		),
 		app.Section().Class("lc-card").Body(
 			app.H2().Text("Preview"),
-			ui.Graph("report_graph"),
+			// The chart (10,000 bars once built) on a layer of its own, its
+			// layout and paint contained: the table below redraws as it
+			// scrolls, and the browser then need not go through the chart's
+			// bars each frame (BENCHMARKS.md, "DataTable: 10,000 rows").
+			ui.Graph("report_graph").Style(ui.Style{"contain": "content", "willChange": "transform"}),
 			ui.DataTable("report_table").Native().RowSelectable("multi").
 				With("style_table", ui.Style{"height": "360px"}),
 			ui.P("report_picked").Text("Nothing picked"),

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -143,9 +144,9 @@ func (t term) match(cell any) bool {
 // are, else as text.
 func (t term) compare(cell any) int {
 	if n, ok := number(cell); ok && t.isNum {
-		return Compare(n, t.num)
+		return cmp.Compare(n, t.num)
 	}
-	return Compare(text(cell), t.value)
+	return textKey(text(cell)).compare(textKey(t.value))
 }
 
 // ColumnFilter turns what a user typed in a column's filter box into a

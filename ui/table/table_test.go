@@ -146,3 +146,29 @@ func TestWindowRendersTheRowsInViewAndTheOverscan(t *testing.T) {
 		}
 	}
 }
+
+func TestSortKeepsTheOrderOfEqualRowsBothWays(t *testing.T) {
+	rs := []Row{{"k": 2.0}, {"k": "b"}, {"k": 1.0}, {"k": 2.0}, {"k": nil}, {"k": true}, {"k": 1.0}, {"k": "a"}}
+	for dir, want := range map[string][]int{
+		"asc":  {4, 5, 2, 6, 0, 3, 7, 1},
+		"desc": {1, 7, 0, 3, 2, 6, 5, 4},
+	} {
+		if got, _ := View(rs, nil, "", []Sort{{"k", dir}}); !slices.Equal(got, want) {
+			t.Errorf("sorted %s: %v, want %v", dir, got, want)
+		}
+	}
+}
+
+func TestSortOfManyEqualRowsKeepsTheirOrder(t *testing.T) {
+	rs := make([]Row, 300)
+	for i := range rs {
+		rs[i] = Row{"k": float64(i * 7 % 3)}
+	}
+	got, _ := View(rs, nil, "", []Sort{{"k", "desc"}})
+	for p := 1; p < len(got); p++ {
+		a, b := rs[got[p-1]]["k"].(float64), rs[got[p]]["k"].(float64)
+		if a < b || a == b && got[p-1] > got[p] {
+			t.Fatalf("rows %d then %d: not sorted by k descending, ties in data order", got[p-1], got[p])
+		}
+	}
+}

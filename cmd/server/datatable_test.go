@@ -1,0 +1,68 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// A fast scroll of a 10,000-row DataTable, as a user's wheel makes it
+// (notches of 5,000 px sent in twenties, none waiting for a frame, scrolled
+// by the compositor), ends showing the last rows: the rows in the DOM follow
+// the scroll position however many scroll events the browser coalesced on
+// the way.
+func TestDataTableFastScrollEndsOnTheLastRows(t *testing.T) {
+	ctx := tab(t, "/examples/report")
+	chooseOption(t, ctx, "report_dataset", "sensors")
+	click(t, ctx, "#report_run")
+	// The job sends ten previews of up to 10,000 rows, each drawn as a table
+	// and a chart of as many bars: 15-20 s on a loaded machine, more than
+	// waitJS waits.
+	built := reportStatusText + `.startsWith('Report of 10000 rows')`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](built, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("the report of 10,000 readings: %v; status %q", err, evalJS[string](t, ctx, reportStatusText))
+	}
+	const box = `document.querySelector('#report_table .lc-table-scroll')`
+	script(t, ctx, box+`.scrollIntoView()`)
+	at := evalJS[map[string]float64](t, ctx, `(() => { const r = `+box+`.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`)
+	atBottom := box + `.scrollTop + ` + box + `.clientHeight >= ` + box + `.scrollHeight - 1`
+	for batch := 0; !evalJS[bool](t, ctx, atBottom); batch++ {
+		if batch == 20 {
+			t.Fatalf("400 wheel notches did not scroll the table to its bottom: scrollTop %v", evalJS[float64](t, ctx, box+`.scrollTop`))
+		}
+		for range 20 {
+			// deltaX is required with deltaY, and left out when 0.
+			notch := input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseWheel, X: at["x"], Y: at["y"], DeltaX: 0.001, DeltaY: 5000}
+			if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, notch); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	lastRows := `[...` + reportTableRows + `].pop()?.dataset.row === '9999' && ` + reportTableRows + `.length < 40`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](lastRows, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		state := evalJS[map[string]any](t, ctx, `({scrollTop: `+box+`.scrollTop, scrollHeight: `+box+`.scrollHeight,
+			rows: [...`+reportTableRows+`].map(r => r.dataset.row).join()})`)
+		t.Fatalf("scrolled to the bottom, the rows in the DOM are not the last ones: %v", state)
+	}
+
+	// Then slowly up, 25 px a frame, past the overscan: the middle of the
+	// box shows a row at every frame, never the blank that stands for the
+	// rows out of the DOM.
+	blank, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(async () => {
+		const b = `+box+`, r = b.getBoundingClientRect(), blank = [];
+		for (let i = 0; i < 40; i++) {
+			b.scrollTop -= 25;
+			await new Promise(f => requestAnimationFrame(() => requestAnimationFrame(f)));
+			if (!document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest('tr[data-row]')) blank.push(b.scrollTop);
+		}
+		return blank;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blank) > 0 {
+		t.Fatalf("scrolling up slowly, the middle of the table was blank at scrollTop %v", blank)
+	}
+}
