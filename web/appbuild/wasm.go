@@ -17,7 +17,8 @@ const WasmFile = "app.wasm"
 // a second; -s -w leaves out the symbol table and DWARF, a third of the file.
 // go-app's server files are left out (browserModfile); should the app's own
 // browser code use them (app.Handler in a main shared with the server), it
-// is built again with them, and says so.
+// is built again with them, and says so. Its data segments are then joined
+// (packData), which makes it smaller once compressed.
 func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags ...string) error {
 	flags := "-s -w"
 	for _, f := range ldflags {
@@ -35,11 +36,14 @@ func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags .
 			defer cleanup()
 			err := goBuildWasm(ctx, dir, pkg, out, flags, modfile)
 			if err == nil {
-				return nil
+				return packData(out)
 			}
 			fmt.Fprintf(w, "longcall: without go-app's server files: %v\nlongcall: building %s with them (and net/http)\n", err, pkg)
 		}
-		return goBuildWasm(ctx, dir, pkg, out, flags, "")
+		if err := goBuildWasm(ctx, dir, pkg, out, flags, ""); err != nil {
+			return err
+		}
+		return packData(out)
 	})
 }
 
