@@ -47,8 +47,16 @@ func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags .
 	})
 }
 
+// noInlining are the wasm's compiler flags: no inlining, but in the Go
+// runtime. An inlined call is its callee's code again at each call site;
+// in a wasm, which the browser downloads before it can start, that costs
+// more than the call saves: without it the demo's wasm is 97 KB smaller in
+// brotli (docs/BENCHMARKS.md). The runtime keeps it: its allocator and
+// scheduler are written for it.
+var noInlining = []string{"-gcflags=all=-l", "-gcflags=runtime="}
+
 func goBuildWasm(ctx context.Context, dir, pkg, out, ldflags, modfile string) error {
-	args := []string{"build", "-trimpath", "-ldflags=" + ldflags, "-o", out}
+	args := append([]string{"build", "-trimpath", "-ldflags=" + ldflags, "-o", out}, noInlining...)
 	if modfile != "" {
 		args = append(args, "-modfile="+modfile)
 	}
