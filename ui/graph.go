@@ -39,27 +39,9 @@ func Graph(id string) *GraphElem {
 // Figure declares the initial figure.
 func (g *GraphElem) Figure(f plotly.Figure) *GraphElem { return g.With("figure", f) }
 
-// withPlotly runs draw now if plotly.js is loaded, else once it is: it adds
-// the script to the page unless another Graph has already.
+// withPlotly runs draw now if plotly.js is loaded, else once it is.
 func withPlotly(ctx app.Context, draw func(app.Context)) {
-	if app.Window().Get("Plotly").Truthy() {
-		draw(ctx)
-		return
-	}
-	doc := app.Window().Get("document")
-	script := doc.Call("querySelector", `script[src="`+PlotlyScript+`"]`)
-	if !script.Truthy() {
-		script = doc.Call("createElement", "script")
-		script.Set("src", PlotlyScript)
-		doc.Get("head").Call("appendChild", script)
-	}
-	var loaded app.Func
-	loaded = app.FuncOf(func(app.Value, []app.Value) any {
-		loaded.Release()
-		ctx.Dispatch(draw)
-		return nil
-	})
-	script.Call("addEventListener", "load", loaded, map[string]any{"once": true})
+	withScript(ctx, PlotlyScript, "Plotly", draw)
 }
 
 // plot hands the figure to Plotly.react, which diffs against what is drawn,

@@ -1,27 +1,28 @@
 package ui
 
-import (
-	"bytes"
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
-)
-
-// md renders CommonMark with GitHub's tables, strikethrough and autolinks.
-// goldmark's default leaves raw HTML out ("<!-- raw HTML omitted -->") and
-// drops javascript: and other dangerous link targets: what a callback
-// returns is shown as text and formatting, never run.
-var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify))
+// MarkdownScript is where the page loads markdown-it from: installed from
+// the npm registry into web/, never fetched from a remote host. The first
+// Markdown a page mounts loads it, as the first Graph loads plotly.js.
+//
+// Markdown renders on the server with goldmark (markdown_server.go), so
+// that a page's first HTML has its formatted text, and in the browser with
+// markdown-it (markdown_js.go): goldmark and the regexp and unicode tables
+// it brings would be 1.4 MB of the wasm's 9.8 (docs/BENCHMARKS.md), and
+// markdown-it is 100 KB of JavaScript loaded only by pages that show
+// Markdown. Both render CommonMark with GitHub's tables, strikethrough and
+// autolinks, leave raw HTML unrendered and drop javascript: and other
+// dangerous link targets: what a callback returns is shown as text and
+// formatting, never run.
+const MarkdownScript = "/web/node_modules/markdown-it/dist/browser/markdown-it.umd.min.js"
 
 var markdownKind = Register(Kind{
-	Name: "Markdown",
-	Render: func(b *Bound) app.UI {
-		var html bytes.Buffer
-		if err := md.Convert([]byte(b.String("children")), &html); err != nil {
-			return Decorate(b, app.Div(), "lc-markdown").Text(b.String("children"))
-		}
-		return Decorate(b, app.Div(), "lc-markdown").Body(app.Raw("<div>" + html.String() + "</div>"))
+	Name:   "Markdown",
+	Render: renderMarkdown,
+	Mount: func(ctx app.Context, b *Bound) {
+		// Once markdown-it has loaded, render again with it.
+		withScript(ctx, MarkdownScript, "markdownit", func(app.Context) {})
 	},
 })
 
@@ -34,4 +35,20 @@ type MarkdownElem struct{ elem[MarkdownElem] }
 func Markdown(id, text string) *MarkdownElem {
 	m := new(MarkdownElem)
 	return m.init(m, markdownKind, id, nil).With("children", text)
+}
+
+// serverRendered marks the HTML the server rendered, for the browser to
+// show until markdown-it has loaded (prerenderedMarkdown).
+const serverRendered = "data-lc-server"
+
+// markdownHTML is the Markdown block with html, rendered from its text, in
+// an inner div (go-app's Raw takes one element). attrs are that div's.
+func markdownHTML(b *Bound, attrs, html string) app.UI {
+	return Decorate(b, app.Div(), "lc-markdown").Body(app.Raw("<div" + attrs + ">" + html + "</div>"))
+}
+
+// markdownText is the Markdown block with its text as it is: while no
+// rendering of it is at hand.
+func markdownText(b *Bound, text string) app.UI {
+	return Decorate(b, app.Div(), "lc-markdown").Body(app.Div().Class("lc-markdown-text").Text(text))
 }

@@ -23,10 +23,19 @@ const WasmPath = "/web/app.wasm"
 // its URL).
 const PlotlyFile = "node_modules/plotly.js-dist-min/plotly.min.js"
 
+// MarkdownItFile is markdown-it in web/, as npm installs it
+// (ui.MarkdownScript is its URL): ui.Markdown renders with it in the
+// browser, which is 1.4 MB of wasm less than Go's goldmark there.
+const MarkdownItFile = "node_modules/markdown-it/dist/browser/markdown-it.umd.min.js"
+
+// Libraries are the npm files the browser loads, from package.json: an
+// installed node_modules has every one of them.
+var Libraries = []string{PlotlyFile, MarkdownItFile}
+
 // Precompressed are the assets served compressed: the large ones, which
-// every first visit downloads. Each may have, next to it, its gzip (.gz)
-// and brotli (.br) made at build time (Precompress).
-var Precompressed = []string{"app.wasm", PlotlyFile}
+// a first visit downloads. Each may have, next to it, its gzip (.gz) and
+// brotli (.br) made at build time (Precompress).
+var Precompressed = append([]string{"app.wasm"}, Libraries...)
 
 // Assets serves /web/ for go-app's handler (it is an app.ResourceResolver
 // that is also an http.Handler). The Precompressed assets are held in

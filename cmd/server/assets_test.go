@@ -28,10 +28,11 @@ func TestAppJSStartsTheAppBeforeTheServiceWorker(t *testing.T) {
 // The large assets go to browsers as brotli, made when the server built
 // them (cmd/server/build.go).
 func TestLargeAssetsAreServedAsBrotli(t *testing.T) {
-	if ui.PlotlyScript != "/web/"+web.PlotlyFile {
-		t.Fatalf("the page loads plotly.js from %s, the server precompresses %s", ui.PlotlyScript, web.PlotlyFile)
+	if ui.PlotlyScript != "/web/"+web.PlotlyFile || ui.MarkdownScript != "/web/"+web.MarkdownItFile {
+		t.Fatalf("the page loads %s and %s, the server precompresses %s and %s", ui.PlotlyScript, ui.MarkdownScript, web.PlotlyFile, web.MarkdownItFile)
 	}
-	for path, contentType := range map[string]string{web.WasmPath: "application/wasm", ui.PlotlyScript: "text/javascript; charset=utf-8"} {
+	const js = "text/javascript; charset=utf-8"
+	for path, contentType := range map[string]string{web.WasmPath: "application/wasm", ui.PlotlyScript: js, ui.MarkdownScript: js} {
 		req, err := http.NewRequest(http.MethodGet, baseURL+path, nil)
 		if err != nil {
 			t.Fatal(err)

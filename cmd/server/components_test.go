@@ -23,6 +23,9 @@ func TestComponents(t *testing.T) {
 		waitJS(t, ctx, echoHas(want))
 	}
 	waitJS(t, ctx, `document.querySelector('#kit_page').textContent === 'Page: first'`)
+	// The declared Markdown: the server's rendering leaves its raw HTML out,
+	// markdown-it's shows it as text, so this is the browser's.
+	waitJS(t, ctx, `document.querySelector('#kit_markdown strong')?.textContent === 'Markdown' && document.querySelector('#kit_markdown code')?.textContent === 'code' && document.querySelector('#kit_markdown').textContent.includes('<b>no raw HTML</b>') && !document.querySelector('#kit_markdown b')`)
 
 	const setValue = `((sel, v, ev) => { const el = document.querySelector(sel); el.value = v; el.dispatchEvent(new Event(ev, {bubbles: true})); })`
 	inputs := []struct {
@@ -107,10 +110,10 @@ func TestComponents(t *testing.T) {
 	for _, out := range outputs {
 		waitJS(t, ctx, out.cond)
 	}
-	// Markdown, no raw HTML: it is on the Overview tab, which the Tabs output
-	// just left; a tab's content is rendered only while it is selected.
+	// Markdown: it is on the Overview tab, which the Tabs output just left;
+	// a tab's content is rendered only while it is selected.
 	script(t, ctx, `document.querySelector('#kit_tabs .lc-tab[data-value="overview"]').click()`)
-	waitJS(t, ctx, `document.querySelector('#kit_markdown h1')?.textContent === 'Set' && !document.querySelector('#kit_markdown script')`)
+	markdownRendered(t, ctx)
 	// Options set by a callback: the new city is offered.
 	script(t, ctx, `document.querySelector('#kit_city .lc-dropdown-arrow').click()`)
 	waitJS(t, ctx, `!!document.querySelector('#kit_city .lc-dropdown-option[data-value="Quito"]')`)
@@ -119,6 +122,9 @@ func TestComponents(t *testing.T) {
 	// ConfirmDialog as an input: OK counts and hides it.
 	click(t, ctx, "#kit_confirm .lc-confirm-ok")
 	waitJS(t, ctx, echoHas("ok=1")+` && document.querySelector('#kit_confirm').hidden`)
+	// A link in the Markdown navigates (go-app's, to the fragment here).
+	click(t, ctx, `#kit_markdown a[href="#kit_echo"]`)
+	waitJS(t, ctx, `location.hash === '#kit_echo'`)
 
 	// Store: a session store keeps its data across a reload of the tab.
 	do(t, ctx, chromedp.Reload())
@@ -126,6 +132,30 @@ func TestComponents(t *testing.T) {
 	waitJS(t, ctx, echoHas("saved=[kept]"))
 	if s := evalJS[string](t, ctx, `document.querySelector('#kit_echo').textContent`); !strings.Contains(s, "saved=[kept]") {
 		t.Errorf("echo after reload: %s", s)
+	}
+}
+
+// markdownRendered checks the kit's Markdown once a callback has set it:
+// formatted by markdown-it in the browser (the server rendered only the
+// declared text, so without the library nothing here is formatted), raw
+// HTML shown as text and never as elements, a javascript: link left out.
+func markdownRendered(t *testing.T, ctx context.Context) {
+	t.Helper()
+	const md = `document.querySelector('#kit_markdown')`
+	waitJS(t, ctx, md+`.querySelector('h1')?.textContent === 'Set'`)
+	checks := map[string]string{
+		"markdown-it loaded":          `typeof window.markdownit === 'function'`,
+		"strikethrough":               md + `.querySelector('s')?.textContent === 'struck'`,
+		"table":                       `[...` + md + `.querySelectorAll('td')].map(td => td.textContent).join() === '1,2'`,
+		"link":                        md + `.querySelector('a[href="https://example.com"]')?.textContent === 'a link'`,
+		"raw HTML not rendered":       `!` + md + `.querySelector('script') && ` + md + `.textContent.includes('<script>alert(1)</script>')`,
+		"javascript: link left out":   `![...` + md + `.querySelectorAll('a')].some(a => a.href.startsWith('javascript:')) && ` + md + `.textContent.includes('[no link](javascript:alert(1))')`,
+		"only the kit's own elements": `[...` + md + `.querySelectorAll('*')].every(el => ['DIV', 'H1', 'P', 'A', 'S', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD'].includes(el.tagName))`,
+	}
+	for name, cond := range checks {
+		if !evalJS[bool](t, ctx, cond) {
+			t.Errorf("Markdown, %s: %s", name, evalJS[string](t, ctx, md+`.innerHTML`))
+		}
 	}
 }
 

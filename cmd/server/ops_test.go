@@ -55,7 +55,8 @@ func TestResponsesCarrySecurityHeaders(t *testing.T) {
 		"/web/app.wasm":         "application/wasm",
 		"/web/app.css":          "text/css",
 		"/manifest.webmanifest": "json",
-		"/web/node_modules/plotly.js-dist-min/plotly.min.js": "javascript",
+		"/web/node_modules/plotly.js-dist-min/plotly.min.js":                "javascript",
+		"/web/node_modules/markdown-it/dist/browser/markdown-it.umd.min.js": "javascript",
 		"/healthz": "text/plain",
 	} {
 		resp, _ := get(t, baseURL+path)

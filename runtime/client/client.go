@@ -2,8 +2,6 @@ package client
 
 import (
 	"cmp"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -493,12 +491,6 @@ func (c *Client) trigger(spec *runtime.Spec, match map[string]string, fired []ru
 		c.send(call)
 	}
 	c.flightsChanged() // after the send: the server starts while the page journals
-}
-
-func newKey() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // cancel cancels the flights of spec in the instance match names: all of

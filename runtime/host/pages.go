@@ -33,10 +33,11 @@ func pages(c Config, assets *web.Assets) http.Handler {
 		ThemeColor:      "#1f2a44",
 		Styles:          web.Stylesheets(),
 		// No Scripts: plotly.js, as large as the app, is loaded by the pages
-		// that draw a chart (ui.Graph), not before every first render.
+		// that draw a chart (ui.Graph), markdown-it by those that show
+		// Markdown, not before every first render.
 		// Every page opens offline, not only "/": go-app's worker serves
-		// what it cached, cache first, plotly.js included.
-		CacheableResources:    append(c.paths(), "/web/icons/icon.svg", ui.PlotlyScript),
+		// what it cached, cache first, plotly.js and markdown-it included.
+		CacheableResources:    append(c.paths(), "/web/icons/icon.svg", ui.PlotlyScript, ui.MarkdownScript),
 		ServiceWorkerTemplate: web.WorkerJS,
 		Resources:             assets,
 		Version:               assets.Version(),

@@ -50,7 +50,7 @@ func init() {
 		kitLinkTo.Set(c, ComponentsPath+"/third")
 		kitTab.Set(c, "details")
 		kitSaved.Set(c, []string{"kept"})
-		kitMarkdown.Set(c, "# Set\n\n[a link](https://example.com) <script>alert(1)</script>")
+		kitMarkdown.Set(c, "# Set\n\n[a link](https://example.com), [to the echo](#kit_echo), [no link](javascript:alert(1)), ~~struck~~ <script>alert(1)</script>\n\n| a | b |\n| - | - |\n| 1 | 2 |")
 		kitAsk.Set(c, true)
 		kitSearch.Set(c, "?set=all")
 		return nil

@@ -24,11 +24,16 @@ const bundleMagic = "longcall-bundle1"
 const trailerSize = 8 + len(bundleMagic)
 
 // Bundled are the files of a web directory a production binary carries:
-// the wasm and plotly.js in every encoding. longcall's CSS and icons are
-// compiled into package web.
-var Bundled = []string{
-	WasmFile, WasmFile + ".gz", WasmFile + ".br",
-	web.PlotlyFile, web.PlotlyFile + ".gz", web.PlotlyFile + ".br",
+// the wasm and the npm libraries (plotly.js, markdown-it) in every
+// encoding. longcall's CSS and icons are compiled into package web.
+var Bundled = bundled()
+
+func bundled() []string {
+	var names []string
+	for _, name := range append([]string{WasmFile}, web.Libraries...) {
+		names = append(names, name, name+".gz", name+".br")
+	}
+	return names
 }
 
 // AppendBundle appends the files of dir to the binary at path, and every

@@ -74,8 +74,8 @@ func browserModfile(ctx context.Context, dir string) (string, func(), error) {
 
 // goappForBrowser returns the directory of go-app's copy for the browser,
 // making it from the module at src if it is not there yet: http.go and
-// resource.go built for the server only, wasm.go and the browser's half of
-// resource.go from goappFiles, and goappEdits.
+// resource.go built for the server only, wasm.go, the browser's half of
+// resource.go and crypto.go from goappFiles, and allGoappEdits.
 func goappForBrowser(src string) (string, error) {
 	cache, err := CacheDir()
 	if err != nil {
@@ -102,7 +102,7 @@ func goappForBrowser(src string) (string, error) {
 			return "", fmt.Errorf("go-app for the browser: %w", err)
 		}
 	}
-	for _, name := range []string{"wasm.go", "resource_browser.go"} {
+	for _, name := range []string{"wasm.go", "resource_browser.go", "crypto.go"} {
 		src, err := goappFiles.ReadFile("goapp/" + name + ".txt")
 		if err == nil {
 			err = os.WriteFile(filepath.Join(app, name), src, 0o644)
@@ -111,7 +111,7 @@ func goappForBrowser(src string) (string, error) {
 			return "", fmt.Errorf("go-app for the browser: %w", err)
 		}
 	}
-	for _, e := range goappEdits {
+	for _, e := range allGoappEdits() {
 		if err := e.apply(app); err != nil {
 			return "", fmt.Errorf("go-app for the browser: %w", err)
 		}
@@ -188,7 +188,7 @@ func goappChanges() string {
 		}
 		return nil
 	})
-	for _, e := range goappEdits {
+	for _, e := range allGoappEdits() {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", e.file, e.old, e.new)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12]

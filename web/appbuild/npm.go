@@ -22,7 +22,7 @@ import (
 // lockfile's hash, installed once and shared by every app on the machine.
 func NodeModules(ctx context.Context, w io.Writer, m Module) (string, error) {
 	web := filepath.Join(m.Longcall, "web")
-	if exists(filepath.Join(web, webpkg.PlotlyFile)) {
+	if installed(web) {
 		return filepath.Join(web, "node_modules"), nil
 	}
 	if m.IsLongcall() {
@@ -38,10 +38,21 @@ func NodeModules(ctx context.Context, w io.Writer, m Module) (string, error) {
 	}
 	sum := sha256.Sum256(lock)
 	dir := filepath.Join(cache, "npm", hex.EncodeToString(sum[:6]))
-	if exists(filepath.Join(dir, webpkg.PlotlyFile)) {
+	if installed(dir) {
 		return filepath.Join(dir, "node_modules"), nil
 	}
 	return filepath.Join(dir, "node_modules"), installInto(ctx, w, web, dir)
+}
+
+// installed reports whether dir's node_modules has every library the
+// browser loads: one installed from an older lockfile may lack the newer.
+func installed(dir string) bool {
+	for _, name := range webpkg.Libraries {
+		if !exists(filepath.Join(dir, filepath.FromSlash(name))) {
+			return false
+		}
+	}
+	return true
 }
 
 // installInto installs the lockfile of web into dir: in a temporary
@@ -71,9 +82,9 @@ func installInto(ctx context.Context, w io.Writer, web, dir string) error {
 // npmCI installs dir's lockfile, as it is, into dir/node_modules.
 func npmCI(ctx context.Context, w io.Writer, dir string) error {
 	if _, err := exec.LookPath("npm"); err != nil {
-		return errors.New("longcall's browser libraries (plotly.js) come from npm, which is not installed: install Node.js and npm")
+		return errors.New("longcall's browser libraries (plotly.js, markdown-it) come from npm, which is not installed: install Node.js and npm")
 	}
-	return Step(w, "installing plotly.js with npm ci into "+dir, func() error {
+	return Step(w, "installing plotly.js and markdown-it with npm ci into "+dir, func() error {
 		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", dir)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("npm ci --prefix %s: %w\n%s", dir, err, out)

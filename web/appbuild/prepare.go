@@ -50,7 +50,7 @@ func Prepare(ctx context.Context, w io.Writer, m Module, t Target) error {
 	if err := link(modules, filepath.Join(t.Out, "node_modules")); err != nil {
 		return err
 	}
-	return Step(w, "compressing app.wasm and plotly.js (gzip, brotli)", func() error {
+	return Step(w, "compressing app.wasm and the npm libraries (gzip, brotli)", func() error {
 		return web.Precompress(t.Out, t.Level)
 	})
 }

@@ -17,7 +17,8 @@ const WasmFile = "app.wasm"
 // a second; -s -w leaves out the symbol table and DWARF, a third of the file.
 // go-app's server files are left out (browserModfile); should the app's own
 // browser code use them (app.Handler in a main shared with the server), it
-// is built again with them, and says so.
+// is built again with them, and says so. Its data segments are then joined
+// (packData), which makes it smaller once compressed.
 func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags ...string) error {
 	flags := "-s -w"
 	for _, f := range ldflags {
@@ -35,16 +36,27 @@ func BuildWasm(ctx context.Context, w io.Writer, dir, pkg, out string, ldflags .
 			defer cleanup()
 			err := goBuildWasm(ctx, dir, pkg, out, flags, modfile)
 			if err == nil {
-				return nil
+				return packData(out)
 			}
 			fmt.Fprintf(w, "longcall: without go-app's server files: %v\nlongcall: building %s with them (and net/http)\n", err, pkg)
 		}
-		return goBuildWasm(ctx, dir, pkg, out, flags, "")
+		if err := goBuildWasm(ctx, dir, pkg, out, flags, ""); err != nil {
+			return err
+		}
+		return packData(out)
 	})
 }
 
+// noInlining are the wasm's compiler flags: no inlining, but in the Go
+// runtime. An inlined call is its callee's code again at each call site;
+// in a wasm, which the browser downloads before it can start, that costs
+// more than the call saves: without it the demo's wasm is 97 KB smaller in
+// brotli (docs/BENCHMARKS.md). The runtime keeps it: its allocator and
+// scheduler are written for it.
+var noInlining = []string{"-gcflags=all=-l", "-gcflags=runtime="}
+
 func goBuildWasm(ctx context.Context, dir, pkg, out, ldflags, modfile string) error {
-	args := []string{"build", "-trimpath", "-ldflags=" + ldflags, "-o", out}
+	args := append([]string{"build", "-trimpath", "-ldflags=" + ldflags, "-o", out}, noInlining...)
 	if modfile != "" {
 		args = append(args, "-modfile="+modfile)
 	}
