@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/chromedp/chromedp"
 )
@@ -23,6 +26,8 @@ func BenchmarkDataTable(b *testing.B) {
 	benchJS[bool](b, ctx, `document.querySelector('#report_run').click() || true`)
 	benchWait(b, ctx, `document.querySelector('#report_status').textContent.startsWith('Report of 10000 rows')`)
 	benchJS[bool](b, ctx, measureFrames+`; true`)
+	runs := frameRuns{}
+	defer runs.report(b)
 	for b.Loop() {
 		scroll := benchJS[map[string]float64](b, ctx, `window.measure(async (frame) => {
 			const box = document.querySelector('#report_table .lc-table-scroll');
@@ -31,12 +36,15 @@ func BenchmarkDataTable(b *testing.B) {
 				box.scrollTop = box.scrollHeight * i / 100;
 				await frame();
 			}
-			const lastRow = () => Number([...document.querySelectorAll('#report_table tbody tr[data-row]')].pop().dataset.row);
-			const result = {rendered: document.querySelectorAll('#report_table tbody tr[data-row]').length, lastRow: lastRow(),
+			// The rows in the DOM reach the view's end when no spacer row
+			// stands for rows below them, in any order (after a sort, the
+			// last row is not the last of the data).
+			const atEnd = () => document.querySelector('#report_table tbody').lastElementChild.matches('tr[data-row]');
+			const result = {rendered: document.querySelectorAll('#report_table tbody tr[data-row]').length, atEnd: atEnd() ? 1 : 0,
 				scrollTop: box.scrollTop, scrollHeight: box.scrollHeight, caughtUpAfter: 0};
 			// Behind at the end: did the rows catch up (a render late) or
 			// not (a window that stopped following the scroll)?
-			while (lastRow() < 9000 && result.caughtUpAfter >= 0) {
+			while (!atEnd() && result.caughtUpAfter >= 0) {
 				await frame();
 				result.caughtUpAfter = result.caughtUpAfter < 120 ? result.caughtUpAfter + 1 : -1;
 			}
@@ -52,21 +60,49 @@ func BenchmarkDataTable(b *testing.B) {
 			await frame();
 			return {rendered: document.querySelectorAll('#report_table tbody tr[data-row]').length};
 		})`)
-		b.ReportMetric(scroll["meanFrameMs"], "scroll-mean-frame-ms")
-		b.ReportMetric(scroll["p95FrameMs"], "scroll-p95-frame-ms")
-		b.ReportMetric(scroll["worstFrameMs"], "scroll-worst-frame-ms")
-		b.ReportMetric(scroll["longestTaskMs"], "scroll-longest-task-ms")
-		b.ReportMetric(scroll["longTasks"], "scroll-long-tasks")
-		b.ReportMetric(scroll["rendered"], "rows-in-dom")
-		b.ReportMetric(sort["totalMs"], "sort-ms")
-		b.ReportMetric(sort["worstFrameMs"], "sort-worst-frame-ms")
-		b.ReportMetric(sort["longTasks"], "sort-long-tasks")
-		b.ReportMetric(sort["longestTaskMs"], "sort-longest-task-ms")
-		if scroll["lastRow"] < 9000 {
-			b.Fatalf("scrolled to the bottom (scrollTop %v of %v), the last row rendered is %v; the bottom rows showed %v frames later (-1: not within 120)",
-				scroll["scrollTop"], scroll["scrollHeight"], scroll["lastRow"], scroll["caughtUpAfter"])
+		runs.add("scroll-", scroll, "meanFrameMs", "p95FrameMs", "worstFrameMs", "longestTaskMs", "longTasks", "rendered")
+		runs.add("sort-", sort, "totalMs", "worstFrameMs", "longestTaskMs", "longTasks")
+		if scroll["atEnd"] == 0 {
+			b.Fatalf("scrolled to the bottom (scrollTop %v of %v), the rows rendered did not reach the end; they did %v frames later (-1: not within 120)",
+				scroll["scrollTop"], scroll["scrollHeight"], scroll["caughtUpAfter"])
 		}
 	}
+}
+
+// frameRuns collects window.measure's results over a benchmark's runs, to
+// report the worst of each run's worst frame and longest task (the aim is
+// that no frame of any run is over 50 ms: the first run's, before V8 has
+// optimised the wasm, included) and the median of the rest.
+type frameRuns map[string][]float64
+
+func (r frameRuns) add(prefix string, result map[string]float64, names ...string) {
+	for _, n := range names {
+		r[prefix+n] = append(r[prefix+n], result[n])
+	}
+}
+
+func (r frameRuns) report(b *testing.B) {
+	for name, values := range r {
+		slices.Sort(values)
+		v := values[len(values)/2]
+		if strings.Contains(name, "worst") || strings.Contains(name, "longest") || strings.HasSuffix(name, "longTasks") {
+			v = values[len(values)-1]
+		}
+		b.ReportMetric(v, metricName(name))
+	}
+}
+
+// metricName writes "scroll-worstFrameMs" as "scroll-worst-frame-ms".
+func metricName(name string) string {
+	var out strings.Builder
+	for _, c := range name {
+		if unicode.IsUpper(c) {
+			out.WriteByte('-')
+			c = unicode.ToLower(c)
+		}
+		out.WriteRune(c)
+	}
+	return out.String()
 }
 
 // measureFrames defines window.measure(run): run awaits frame() between

@@ -69,6 +69,8 @@ func BenchmarkInteractive(b *testing.B) {
 	b.Run("stream", func(b *testing.B) {
 		ctx := benchTab(b, examples.LatencyPath)
 		benchJS[bool](b, ctx, measureFrames+`; true`)
+		runs := frameRuns{}
+		defer runs.report(b)
 		for range b.N {
 			r := benchJS[map[string]float64](b, ctx, `window.measure(async (frame) => {
 				const out = document.querySelector('#latency_stream_out');
@@ -81,10 +83,7 @@ func BenchmarkInteractive(b *testing.B) {
 				}
 				return {values: values.size};
 			})`)
-			b.ReportMetric(r["worstFrameMs"], "stream-worst-frame-ms")
-			b.ReportMetric(r["meanFrameMs"], "stream-mean-frame-ms")
-			b.ReportMetric(r["longTasks"], "stream-long-tasks")
-			b.ReportMetric(r["values"], "stream-values-seen")
+			runs.add("stream-", r, "worstFrameMs", "meanFrameMs", "longestTaskMs", "longTasks", "values")
 		}
 	})
 }
