@@ -13,9 +13,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 
@@ -26,6 +24,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"github.com/longcall/longcall/internal/wasmbin"
 	"github.com/longcall/longcall/web/appbuild"
 )
 
@@ -118,72 +117,74 @@ type module struct {
 var sectionNames = map[byte]string{1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global", 7: "export", 8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount"}
 
 func parse(b []byte) (*module, error) {
-	if len(b) < 8 || !bytes.Equal(b[:4], []byte("\x00asm")) {
-		return nil, errors.New("not a wasm binary")
+	sections, err := wasmbin.Sections(b)
+	if err != nil {
+		return nil, err
 	}
 	m := &module{sections: map[string]int{}, funcNames: map[int]string{}}
-	r := &reader{b: b, at: 8}
-	for r.at < len(b) {
-		id := r.byte()
-		size := int(r.uleb())
-		body := &reader{b: b[r.at : r.at+size]}
-		r.at += size
-		name := sectionNames[id]
-		switch id {
-		case 0:
-			name = "custom:" + body.name()
+	for _, s := range sections {
+		r := wasmbin.NewReader(s.Body)
+		name := sectionNames[s.ID]
+		switch s.ID {
+		case wasmbin.SectionCustom:
+			name = "custom:" + r.Name()
 			if name == "custom:name" {
-				m.readNames(body)
+				m.readNames(r)
 			}
-		case 2:
-			m.readImports(body)
-		case 10:
-			for n := body.uleb(); n > 0; n-- {
-				size := int(body.uleb())
+		case wasmbin.SectionImport:
+			m.readImports(r)
+		case wasmbin.SectionCode:
+			for n := r.ULEB(); n > 0 && r.Err() == nil; n-- {
+				size := int(r.ULEB())
 				m.bodies = append(m.bodies, size)
-				body.at += size
+				r.Next(size)
 			}
 		}
-		m.sections[name] += size
-		if r.err != nil || body.err != nil {
-			return nil, errors.Join(r.err, body.err)
+		if r.Err() != nil {
+			return nil, fmt.Errorf("section %s: %w", name, r.Err())
 		}
+		m.sections[name] += len(s.Body)
 	}
-	return m, r.err
+	return m, nil
 }
 
-func (m *module) readImports(r *reader) {
-	for n := r.uleb(); n > 0 && r.err == nil; n-- {
-		r.name()
-		r.name()
-		switch kind := r.byte(); kind {
+func (m *module) readImports(r *wasmbin.Reader) {
+	for n := r.ULEB(); n > 0 && r.Err() == nil; n-- {
+		r.Name()
+		r.Name()
+		switch kind := r.Byte(); kind {
 		case 0: // a function: its type index
-			r.uleb()
+			r.ULEB()
 			m.imported++
 		case 1: // a table: element type, limits
-			r.byte()
-			r.limits()
+			r.Byte()
+			readLimits(r)
 		case 2:
-			r.limits()
+			readLimits(r)
 		case 3: // a global: type, mutability
-			r.byte()
-			r.byte()
+			r.Byte()
+			r.Byte()
 		}
 	}
 }
 
-func (m *module) readNames(r *reader) {
-	for r.at < len(r.b) && r.err == nil {
-		id := r.byte()
-		size := int(r.uleb())
-		sub := &reader{b: r.b[r.at : r.at+size]}
-		r.at += size
-		if id != 1 {
+func readLimits(r *wasmbin.Reader) {
+	if flags := r.Byte(); flags&1 != 0 {
+		r.ULEB()
+	}
+	r.ULEB()
+}
+
+func (m *module) readNames(r *wasmbin.Reader) {
+	for r.Len() > 0 && r.Err() == nil {
+		id := r.Byte()
+		sub := wasmbin.NewReader(r.Next(int(r.ULEB())))
+		if id != 1 { // function names
 			continue
 		}
-		for n := sub.uleb(); n > 0 && sub.err == nil; n-- {
-			index := int(sub.uleb())
-			m.funcNames[index] = sub.name()
+		for n := sub.ULEB(); n > 0 && sub.Err() == nil; n-- {
+			index := int(sub.ULEB())
+			m.funcNames[index] = sub.Name()
 		}
 	}
 }
@@ -261,50 +262,4 @@ func report(w *os.File, m *module, groups []string, top int) {
 	for _, n := range names {
 		fmt.Fprintf(w, "%8.1f  %s\n", float64(m.sections[n])/1000, n)
 	}
-}
-
-// reader reads wasm's encodings; the first error sticks.
-type reader struct {
-	b   []byte
-	at  int
-	err error
-}
-
-func (r *reader) byte() byte {
-	if r.at >= len(r.b) {
-		r.err = errors.New("truncated")
-		return 0
-	}
-	r.at++
-	return r.b[r.at-1]
-}
-
-func (r *reader) uleb() uint64 {
-	var v uint64
-	for shift := 0; shift < 64; shift += 7 {
-		c := r.byte()
-		v |= uint64(c&0x7f) << shift
-		if c&0x80 == 0 {
-			break
-		}
-	}
-	return v
-}
-
-func (r *reader) name() string {
-	n := int(r.uleb())
-	if r.at+n > len(r.b) {
-		r.err = errors.New("truncated name")
-		return ""
-	}
-	s := string(r.b[r.at : r.at+n])
-	r.at += n
-	return s
-}
-
-func (r *reader) limits() {
-	if flags := r.byte(); flags&1 != 0 {
-		r.uleb()
-	}
-	r.uleb()
 }

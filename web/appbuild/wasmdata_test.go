@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/longcall/longcall/internal/wasmbin"
 )
 
 // Joining a Go wasm's data segments sets the same memory, in fewer
@@ -37,8 +39,8 @@ func TestPackDataSetsTheSameMemory(t *testing.T) {
 		t.Fatalf("%d sections, %d after", len(before), len(after))
 	}
 	for i := range before {
-		if before[i].id != after[i].id || (before[i].id != sectionData && !bytes.Equal(before[i].body, after[i].body)) {
-			t.Errorf("section %d (id %d) changed", i, before[i].id)
+		if before[i].ID != after[i].ID || (before[i].ID != wasmbin.SectionData && !bytes.Equal(before[i].Body, after[i].Body)) {
+			t.Errorf("section %d (id %d) changed", i, before[i].ID)
 		}
 	}
 	segsBefore, ok1 := readDataSegments(dataOf(before))
@@ -54,31 +56,19 @@ func TestPackDataSetsTheSameMemory(t *testing.T) {
 	}
 }
 
-type section struct {
-	id   byte
-	body []byte
-}
-
-func sectionsOf(t *testing.T, wasm []byte) []section {
+func sectionsOf(t *testing.T, wasm []byte) []wasmbin.Section {
 	t.Helper()
-	var sections []section
-	r := wasmReader{b: wasm, at: 8}
-	for r.at < len(wasm) && r.err == nil {
-		id := r.byte()
-		size := int(r.uleb())
-		sections = append(sections, section{id, wasm[r.at : r.at+size]})
-		r.at += size
-	}
-	if r.err != nil {
-		t.Fatal(r.err)
+	sections, err := wasmbin.Sections(wasm)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return sections
 }
 
-func dataOf(sections []section) []byte {
+func dataOf(sections []wasmbin.Section) []byte {
 	for _, s := range sections {
-		if s.id == sectionData {
-			return s.body
+		if s.ID == wasmbin.SectionData {
+			return s.Body
 		}
 	}
 	return nil
