@@ -3,7 +3,6 @@ package ui
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -98,7 +97,7 @@ const keepDelay = 250 // ms
 // table's 10,000 rows, would otherwise be encoded and stored in the very
 // frames that show them (BenchmarkInteractive/stream, BenchmarkDataTable).
 // What is due when the page is left (pagehide: closed, reloaded, navigated
-// away from) is written then, inside the event.
+// away from) is written then, inside the event (listenForLeave).
 type keeper struct {
 	save  func()
 	due   atomic.Bool
@@ -111,7 +110,6 @@ func newKeeper(save func()) *keeper {
 		k.flush()
 		return nil
 	})
-	listenForPageHide()
 	return k
 }
 
@@ -127,19 +125,6 @@ func (k *keeper) flush() {
 	if k.due.CompareAndSwap(true, false) {
 		k.save()
 	}
-}
-
-var pageHideOnce sync.Once
-
-func listenForPageHide() {
-	pageHideOnce.Do(func() {
-		app.Window().Call("addEventListener", "pagehide", app.FuncOf(func(app.Value, []app.Value) any {
-			if p := active.Load(); p != nil && p.kept != nil {
-				p.kept.flush()
-			}
-			return nil
-		}))
-	})
 }
 
 func onlyInternal(props []runtime.PropID) bool {

@@ -9,13 +9,16 @@ import (
 var leaveOnce sync.Once
 
 // listenForLeave makes the page's leaving (closed, navigated away from,
-// reloaded: the browser's pagehide) cancel the jobs of CancelOnLeave
-// callbacks. The handler runs inside the event, so the cancels are on the
-// socket before the page goes.
+// reloaded: the browser's pagehide) write the props its keeper has due and
+// cancel the jobs of CancelOnLeave callbacks. The handler runs inside the
+// event, so both are done before the page goes.
 func listenForLeave() {
 	leaveOnce.Do(func() {
 		app.Window().Call("addEventListener", "pagehide", app.FuncOf(func(app.Value, []app.Value) any {
 			if p := active.Load(); p != nil {
+				if p.kept != nil {
+					p.kept.flush()
+				}
 				p.client.Leave()
 			}
 			return nil

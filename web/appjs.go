@@ -45,23 +45,34 @@ func RenderFirst(goapp http.Handler) http.Handler {
 			goapp.ServeHTTP(w, r)
 			return
 		}
-		buf := &bufferedResponse{header: w.Header()}
-		goapp.ServeHTTP(buf, r)
-		body := buf.body.Bytes()
-		if buf.status == 0 {
-			buf.status = http.StatusOK // nothing written: net/http's default
-		}
-		if buf.status == http.StatusOK && bytes.Contains(body, []byte(goappStart)) {
+		serveEdited(goapp, w, r, func(status int, body []byte) ([]byte, bool) {
+			if status != http.StatusOK || !bytes.Contains(body, []byte(goappStart)) {
+				return body, false
+			}
 			body = bytes.Replace(body, []byte(goappStart), []byte(renderFirstStart), 1)
 			body = bytes.Replace(body, []byte(goappUpdateCheck), []byte(updateCheck), 1)
 			body = bytes.Replace(body, []byte(goappFetch), []byte(directFetch), 1)
 			body = bytes.Replace(body, []byte(goappProgress), []byte(noProgress), 1)
-			body = append([]byte(earlyJS), body...)
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		}
-		w.WriteHeader(buf.status)
-		w.Write(body)
+			return append([]byte(earlyJS), body...), true
+		})
 	})
+}
+
+// serveEdited serves goapp's answer to r with its body passed through edit,
+// which reports whether it changed it: a changed body gets its own
+// Content-Length.
+func serveEdited(goapp http.Handler, w http.ResponseWriter, r *http.Request, edit func(status int, body []byte) ([]byte, bool)) {
+	buf := &bufferedResponse{header: w.Header()}
+	goapp.ServeHTTP(buf, r)
+	if buf.status == 0 {
+		buf.status = http.StatusOK // nothing written: net/http's default
+	}
+	body, changed := edit(buf.status, buf.body.Bytes())
+	if changed {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	w.WriteHeader(buf.status)
+	w.Write(body)
 }
 
 // bufferedResponse holds what a handler writes, headers excepted: they go

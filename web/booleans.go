@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -35,17 +34,11 @@ func TrueBooleans(goapp http.Handler) http.Handler {
 			goapp.ServeHTTP(w, r)
 			return
 		}
-		buf := &bufferedResponse{header: w.Header()}
-		goapp.ServeHTTP(buf, r)
-		body := buf.body.Bytes()
-		if buf.status == 0 {
-			buf.status = http.StatusOK
-		}
-		if strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") && bytes.Contains(body, []byte(`="false"`)) {
-			body = []byte(falseBooleansRemover.Replace(string(body)))
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		}
-		w.WriteHeader(buf.status)
-		w.Write(body)
+		serveEdited(goapp, w, r, func(_ int, body []byte) ([]byte, bool) {
+			if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") || !bytes.Contains(body, []byte(`="false"`)) {
+				return body, false
+			}
+			return []byte(falseBooleansRemover.Replace(string(body))), true
+		})
 	})
 }
