@@ -67,11 +67,22 @@ func reportBuilder(t *testing.T, tab tabber) {
 	waitJS(t, ctx, `document.querySelector('#report_csv').textContent.includes('Uploaded scores.csv')`)
 
 	chooseOption(t, ctx, "report_dataset", "upload")
+	// The page itself watches for a preview in part while the job runs, at
+	// every frame: a poll from the test can miss it while the page is busy
+	// drawing the parts (on the Redis deployment the page's main thread was
+	// seen held for the job's length, and its parts drawn in one burst).
+	script(t, ctx, `window.sawPartPreview = false;
+		const watchPreview = () => {
+			const rows = `+reportTableRows+`.length;
+			if (rows > 0 && rows < 40 && document.querySelector('#report_run').disabled) window.sawPartPreview = true;
+			else requestAnimationFrame(watchPreview);
+		};
+		watchPreview();`)
 	click(t, ctx, "#report_run")
 	// Upload as an output: Running disables it while the job runs; the
 	// preview arrives in parts (set_props) while it runs.
 	waitJS(t, ctx, `document.querySelector('#report_csv input').disabled && !document.querySelector('#report_cancel').disabled`)
-	waitJS(t, ctx, reportTableRows+`.length > 0 && `+reportTableRows+`.length < 40 && document.querySelector('#report_run').disabled`)
+	waitJS(t, ctx, `window.sawPartPreview`)
 	waitJS(t, ctx, reportPlot+`.data?.[0]?.y?.length > 0 && `+reportPlot+`.offsetHeight > 0`)
 	waitJS(t, ctx, reportStatusText+` === 'Report of 40 rows ready: saved as report.csv'`)
 	// Only the rows in view are in the DOM; the scroll box is the whole table's height.
