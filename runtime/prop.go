@@ -59,7 +59,7 @@ func (p Prop[T]) Get(c *Call) T {
 	if len(raw) == 0 || string(raw) == "null" {
 		return v
 	}
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := protocol.UnmarshalValue(raw, &v); err != nil {
 		c.fail(&protocol.Error{Code: protocol.CodeBadInput, Message: fmt.Sprintf("%s: cannot read %s as %T: %v", c.callback, p.id, v, err)})
 	}
 	return v

@@ -48,7 +48,7 @@ func (s *Store) Decode(p runtime.PropID, v any) bool {
 	if !ok || len(raw) == 0 || string(raw) == "null" {
 		return false
 	}
-	return json.Unmarshal(raw, v) == nil
+	return protocol.UnmarshalValue(raw, v) == nil
 }
 
 // Init sets a prop unless it already has a value: a layout's initial value

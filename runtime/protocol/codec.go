@@ -14,9 +14,12 @@ func Decode(data []byte) (Message, error) {
 		// and a browser drops the connection of a text frame that has them.
 		return Message{}, badMessage("message is not valid UTF-8")
 	}
-	var m Message
-	if err := json.Unmarshal(data, &m); err != nil {
-		return Message{}, &Error{Code: CodeBadMessage, Message: "message is not valid JSON for this protocol: " + err.Error()}
+	m, ok := decodeCompact(data)
+	if !ok {
+		m = Message{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			return Message{}, &Error{Code: CodeBadMessage, Message: "message is not valid JSON for this protocol: " + err.Error()}
+		}
 	}
 	if m.V == 0 && m.Type == "" {
 		return m, badMessage(`not a protocol message: "v" and "type" are missing`)
