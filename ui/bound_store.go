@@ -62,6 +62,13 @@ func (b *Bound) OnUpdate(ctx app.Context) {
 	}
 }
 
+// RendersAlone marks a Bound as rendering from its own props only, for
+// longcall's browser build of go-app (web/appbuild/goapp_engine.go): a
+// store update, an event or ctx.Update in it renders the component, and
+// not the page around it, which renders from its own props. go-app as it is
+// does not call it, and renders the page around it as well.
+func (b *Bound) RendersAlone() {}
+
 // watch re-renders on every change of the component's props, and runs the
 // kind's Changed after it. A component that appears after the page started
 // (layout a callback added) gets the initial calls of the callbacks it is an

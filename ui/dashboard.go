@@ -22,6 +22,13 @@ type DashboardCompo struct {
 	unwatch         func()
 	updateAvailable bool
 	errors          []client.CallbackError // every error of this page load, each once, oldest first
+	shown           connectionState        // what the last render showed of the connection
+}
+
+// connectionState is what the status line shows.
+type connectionState struct {
+	status string
+	queued int
 }
 
 // Dashboard renders layout as the page of dash: its bound components share
@@ -55,30 +62,49 @@ func (d *DashboardCompo) OnMount(ctx app.Context) {
 		return // rendered on the server: no store, no socket
 	}
 	d.updateAvailable = ctx.AppUpdateAvailable()
-	d.unwatch = d.page.store.Watch(client.ErrorProp.ID, func() { ctx.Dispatch(d.collectError) })
+	d.unwatch = d.page.store.Watch(client.ErrorProp.ID, func() { ctx.Dispatch(d.refresh) })
 	listenForLeave()
 	if !d.page.restored {
 		d.page.client.Start()
 	}
 }
 
+// refresh renders the dashboard again when what it shows of the page's
+// own props changed: the connection's state or a new error. The store's
+// watcher calls it for every prop of the page's own (ErrorProp.ID), the
+// loading state included, which changes twice a call and is shown by the
+// loading components.
+func (d *DashboardCompo) refresh(ctx app.Context) {
+	if !d.collectError() && d.connection() == d.shown {
+		ctx.PreventUpdate()
+	}
+}
+
+func (d *DashboardCompo) connection() connectionState {
+	var c connectionState
+	d.page.store.Decode(client.StatusProp, &c.status)
+	d.page.store.Decode(client.QueuedProp, &c.queued)
+	return c
+}
+
 // collectError keeps the error the store shows now, unless it was seen
 // already this page load: the store holds only the latest, and a page that
-// shows only the latest hides the others.
-func (d *DashboardCompo) collectError(app.Context) {
+// shows only the latest hides the others. It reports whether it kept one.
+func (d *DashboardCompo) collectError() bool {
 	var e client.CallbackError
 	if !d.page.store.Decode(client.ErrorProp, &e) || e.Message == "" {
-		return
+		return false
 	}
 	for _, seen := range d.errors {
 		if seen == e {
-			return
+			return false
 		}
 	}
 	d.errors = append(d.errors, e)
 	if over := len(d.errors) - maxShownErrors; over > 0 {
 		d.errors = append(d.errors[:0], d.errors[over:]...)
 	}
+	return true
 }
 
 // maxShownErrors bounds the list: an Interval whose callback fails every
@@ -105,12 +131,10 @@ func (d *DashboardCompo) OnDismount() {
 // Render shows the status line, the callback errors of this page load, and
 // the layout.
 func (d *DashboardCompo) Render() app.UI {
-	var status string
-	var queued int
 	if d.page != nil {
-		d.page.store.Decode(client.StatusProp, &status)
-		d.page.store.Decode(client.QueuedProp, &queued)
+		d.shown = d.connection()
 	}
+	status, queued := d.shown.status, d.shown.queued
 	return app.Div().Class("longcall-dashboard").Body(
 		app.If(d.updateAvailable, func() app.UI {
 			return app.Div().ID("longcall-update").Class("longcall-update").Attr("role", "status").Body(
@@ -119,7 +143,7 @@ func (d *DashboardCompo) Render() app.UI {
 			)
 		}),
 		app.Div().ID("longcall-status").Class("longcall-status", "longcall-status-"+status).
-			DataSet("status", status).DataSet("queued", queued).Text(statusText(status, queued)),
+			Attr("data-status", status).Attr("data-queued", queued).Text(statusText(status, queued)),
 		app.If(len(d.errors) > 0, func() app.UI {
 			return app.Div().ID("longcall-error").Class("longcall-error").Attr("role", "alert").Body(
 				app.Range(d.errors).Slice(func(i int) app.UI { return errorItem(d.errors[i]) }),
@@ -157,7 +181,7 @@ func errorItem(e client.CallbackError) app.UI {
 	for _, verb := range []string{" failed: ", " panicked: "} {
 		message = strings.TrimPrefix(message, "callback "+e.Callback+verb)
 	}
-	return app.Div().Class("longcall-error-item").DataSet("callback", e.Callback).DataSet("code", e.Code).DataSet("id", e.ID).Body(
+	return app.Div().Class("longcall-error-item").Attr("data-callback", e.Callback).Attr("data-code", e.Code).Attr("data-id", e.ID).Body(
 		app.Strong().Text("Callback "+e.Callback+verbOf(e)),
 		app.Span().Text(message),
 		app.If(e.ID != "", func() app.UI {

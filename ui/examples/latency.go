@@ -43,10 +43,30 @@ var (
 // Latency is the measuring page.
 func Latency() app.Composer { return &latencyPage{} }
 
-type latencyPage struct{ app.Compo }
+// latencyPage and latencyLayout count their renders, shown in
+// data-renders: an update renders the component it changed, not the
+// components around it (cmd/server's TestAnUpdateRendersItsComponentAlone).
+// The layout stands between the dashboard and its bound components.
+type latencyPage struct {
+	app.Compo
+	renders int
+}
 
 func (p *latencyPage) Render() app.UI {
-	return frame("Latency", ui.Dashboard(latencyDash, app.Div().Body(
+	p.renders++
+	return app.Div().ID("latency_page").Attr("data-renders", p.renders).Body(
+		frame("Latency", ui.Dashboard(latencyDash, &latencyLayout{})),
+	)
+}
+
+type latencyLayout struct {
+	app.Compo
+	renders int
+}
+
+func (l *latencyLayout) Render() app.UI {
+	l.renders++
+	return app.Div().ID("latency_layout").Attr("data-renders", l.renders).Body(
 		ui.Button("latency_ordinary").Text("Ordinary"),
 		ui.P("latency_ordinary_out").Text("0"),
 		ui.Button("latency_background").Text("Background"),
@@ -54,5 +74,5 @@ func (p *latencyPage) Render() app.UI {
 		ui.Button("latency_stream").Text("Stream progress"),
 		ui.Progress("latency_bar").Value("0"),
 		ui.P("latency_stream_out").Text(""),
-	)))
+	)
 }
