@@ -22,7 +22,7 @@ type HTMLElement[T any] interface {
 // store: className (after the classes given here, the kind's own), style
 // and the attributes declared with Attr.
 func Decorate[T HTMLElement[T]](b *Bound, el T, classes ...string) T {
-	el = el.ID("%s", b.ID)
+	el = el.Attr("id", b.ID) // not ID("%s", …): go-app formats with fmt.Sprintf at every render
 	if c := b.String("className"); c != "" {
 		classes = append(classes, strings.Fields(c)...)
 	}
@@ -30,7 +30,7 @@ func Decorate[T HTMLElement[T]](b *Bound, el T, classes ...string) T {
 		el = el.Class(classes...)
 	}
 	for _, d := range b.styleDecls() {
-		el = el.Style(d[0], "%s", d[1])
+		el = el.Attr("style", d[0]+":"+d[1]) // as Style(k, "%s", v) does, without fmt
 	}
 	for _, name := range b.Attrs {
 		if v, ok := b.attrValue(name); ok {

@@ -142,7 +142,7 @@ func dropdownMenu(b *Bound, opts []Option, chosen []string) app.UI {
 				if o.Disabled {
 					cls = append(cls, "lc-disabled")
 				}
-				return app.Li().Class(cls...).Attr("role", "option").DataSet("value", o.Value).
+				return app.Li().Class(cls...).Attr("role", "option").Attr("data-value", o.Value).
 					Aria("selected", contains(chosen, o.Value)).Aria("disabled", o.Disabled).Text(o.Label).
 					OnClick(func(ctx app.Context, e app.Event) {
 						el := ctx.JSSrc()
@@ -296,7 +296,7 @@ func dropdownShown(b *Bound, opts []Option, chosen []string, multi, open bool) a
 	if multi {
 		chips := make([]app.UI, len(chosen))
 		for i, v := range chosen {
-			chips[i] = app.Span().Class("lc-chip").DataSet("value", v).Body(
+			chips[i] = app.Span().Class("lc-chip").Attr("data-value", v).Body(
 				app.Span().Text(labelOf(opts, v)),
 				app.Span().Class("lc-chip-remove").Attr("role", "button").Title("Remove").Text("×").
 					OnClick(func(ctx app.Context, e app.Event) {

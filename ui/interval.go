@@ -12,7 +12,7 @@ var intervalKind = Register(Kind{
 	Outputs: []string{"interval", "max_intervals", "disabled"},
 	Inputs:  []string{"n_intervals"},
 	Render: func(b *Bound) app.UI {
-		return Decorate(b, app.Div()).Hidden(true).DataSet("n", b.Int("n_intervals"))
+		return Decorate(b, app.Div()).Hidden(true).Attr("data-n", b.Int("n_intervals"))
 	},
 	Mount:    func(ctx app.Context, b *Bound) { schedule(ctx, b) },
 	Changed:  schedule,

@@ -15,7 +15,7 @@ var loadingKind = Register(Kind{
 		if typ == "" {
 			typ = "default"
 		}
-		return Decorate(b, app.Div(), "lc-loading").DataSet("loading", busy).Aria("busy", busy).Body(
+		return Decorate(b, app.Div(), "lc-loading").Attr("data-loading", busy).Aria("busy", busy).Body(
 			app.Div().Class("lc-loading-content").Body(b.Content()...),
 			app.If(busy, func() app.UI {
 				return app.Div().Class("lc-loading-overlay").Body(app.Div().Class("lc-spinner", "lc-spinner-"+typ).Attr("role", "progressbar"))

@@ -94,7 +94,7 @@ func renderChoices(b *Bound, typ string) app.UI {
 		app.Range(opts).Slice(func(i int) app.UI {
 			o := opts[i]
 			return app.Label().Class("lc-choice").Body(
-				app.Input().Type(typ).Name(b.ID).Value(o.Value).DataSet("value", o.Value).
+				app.Input().Type(typ).Name(b.ID).Value(o.Value).Attr("data-value", o.Value).
 					Checked(contains(values, o.Value)).Disabled(o.Disabled).
 					OnChange(func(ctx app.Context, e app.Event) {
 						// Read from the element: go-app keeps the first

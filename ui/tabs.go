@@ -65,7 +65,7 @@ func renderTabs(b *Bound) app.UI {
 				cls = append(cls, "lc-selected")
 			}
 			return app.Button().Class(cls...).Attr("role", "tab").Aria("selected", tab.Value == value).
-				DataSet("value", tab.Value).Disabled(tab.Disabled).Text(tab.Label).
+				Attr("data-value", tab.Value).Disabled(tab.Disabled).Text(tab.Label).
 				OnClick(func(ctx app.Context, e app.Event) {
 					// From the element: go-app keeps a position's first handler.
 					b.Set("value", ctx.JSSrc().Get("dataset").Get("value").String())
