@@ -40,3 +40,37 @@ func FuzzUnmarshalValueMatchesJSON(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkUnmarshalValue reads the values a page reads at every render, as
+// UnmarshalValue and as json.Unmarshal.
+//
+//	go test ./runtime/protocol -run '^$' -bench UnmarshalValue -benchmem
+func BenchmarkUnmarshalValue(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		raw  string
+		into func() any
+	}{
+		{"string", `"Report of 10000 rows ready"`, func() any { return new(string) }},
+		{"number", `42.5`, func() any { return new(float64) }},
+		{"any", `"streamed 1"`, func() any { return new(any) }},
+	} {
+		raw := []byte(c.raw)
+		b.Run(c.name+"/UnmarshalValue", func(b *testing.B) {
+			v := c.into()
+			for b.Loop() {
+				if err := protocol.UnmarshalValue(raw, v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/json.Unmarshal", func(b *testing.B) {
+			v := c.into()
+			for b.Loop() {
+				if err := json.Unmarshal(raw, v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
