@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -164,6 +165,35 @@ func TestProgressContinuesAfterReloadAndCut(t *testing.T) {
 	waitJS(t, ctx, value+` >= 1 && `+running)
 	mainServer.Callbacks.Reconnect()
 	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 2 times")+` && !document.querySelector('#button_id').disabled`)
+}
+
+// TestAReloadRightAfterAClickKeepsItsCall: a reload in the very task of the
+// click still finds the call in sessionStorage, re-attaches to its job and
+// shows its result. (The calls in flight are journaled in the click's task;
+// writing them later, and on pagehide, failed this test without the
+// pagehide write.)
+func TestAReloadRightAfterAClickKeepsItsCall(t *testing.T) {
+	ctx := tab(t, examples.LatencyPath)
+	loaded := make(chan struct{}, 1)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if _, ok := ev.(*page.EventLoadEventFired); ok {
+			select {
+			case loaded <- struct{}{}:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// After the evaluation has returned: the reload ends its context.
+	script(t, ctx, `setTimeout(() => { document.querySelector('#latency_stream').click(); location.reload(); })`)
+	select {
+	case <-loaded:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the page did not reload")
+	}
+	waitOnline(t, ctx)
+	waitJS(t, ctx, `document.querySelector('#latency_stream_out')?.textContent === 'streamed 1'`)
 }
 
 // Each tab is a session of its own (sessionStorage is per tab): a job in one
