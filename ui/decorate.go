@@ -12,9 +12,7 @@ import (
 // app.Select(), …): every one of them has these methods.
 type HTMLElement[T any] interface {
 	app.UI
-	ID(format string, v ...any) T
 	Class(v ...string) T
-	Style(k, format string, v ...any) T
 	Attr(n string, v any) T
 }
 

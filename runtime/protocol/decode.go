@@ -197,7 +197,7 @@ func (d *decoder) errorValue(e *Error) bool {
 	})
 }
 
-// text reads a string that needs no decoding (plainString).
+// text reads a string that needs no decoding (plainText).
 func (d *decoder) text(dst *string) bool {
 	b, ok := d.plainText()
 	*dst = string(b)
@@ -205,22 +205,21 @@ func (d *decoder) text(dst *string) bool {
 }
 
 // plainText returns the bytes of a string at pos that needs no decoding:
-// no escape, no control character, valid UTF-8.
+// no escape, no control character, valid UTF-8 (json.Unmarshal replaces
+// invalid bytes, which is left to it).
 func (d *decoder) plainText() ([]byte, bool) {
 	if !d.next('"') {
 		return nil, false
 	}
-	start := d.pos
-	for d.pos < len(d.data) {
-		switch c := d.data[d.pos]; {
+	rest := d.data[d.pos:]
+	for i, c := range rest {
+		switch {
 		case c == '"':
-			b := d.data[start:d.pos]
-			d.pos++
-			return b, utf8.Valid(b)
+			d.pos += i + 1
+			return rest[:i], utf8.Valid(rest[:i])
 		case c < 0x20 || c == '\\':
 			return nil, false
 		}
-		d.pos++
 	}
 	return nil, false
 }

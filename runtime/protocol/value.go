@@ -3,7 +3,6 @@ package protocol
 import (
 	"encoding/json"
 	"strconv"
-	"unicode/utf8"
 )
 
 // UnmarshalValue decodes a prop's JSON value into v as json.Unmarshal does:
@@ -42,38 +41,23 @@ func unmarshalScalar(data []byte, v any) bool {
 			return true
 		}
 	case len(s) >= 2 && s[0] == '"':
-		text, ok := plainString(s)
-		if !ok {
+		d := decoder{data: data}
+		text, ok := d.plainText()
+		if !ok || d.pos != len(data) {
 			return false
 		}
 		switch v := v.(type) {
 		case *string:
-			*v = text
+			*v = string(text)
 			return true
 		case *any:
-			*v = text
+			*v = string(text)
 			return true
 		}
 	case isNumber(s):
 		return unmarshalNumber(s, v)
 	}
 	return false
-}
-
-// plainString returns the text of a JSON string that needs no decoding: no
-// escape, no control character, valid UTF-8 (json.Unmarshal replaces
-// invalid bytes, which is left to it).
-func plainString(s string) (string, bool) {
-	if s[len(s)-1] != '"' {
-		return "", false
-	}
-	text := s[1 : len(s)-1]
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c < 0x20 || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	return text, utf8.ValidString(text)
 }
 
 func unmarshalNumber(s string, v any) bool {
