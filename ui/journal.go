@@ -78,7 +78,12 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 	p.store.Set(props...)
 	p.client.Restore(flights)
 
-	p.client.Journal(func(fl []client.Flight) { save(sessionStorage(), flightsKey+dash.Name(), fl) })
+	p.client.Journal(func(fl []client.Flight) {
+		save(sessionStorage(), flightsKey+dash.Name(), fl)
+		if len(fl) == 0 {
+			collectWhenIdle()
+		}
+	})
 	p.kept = newKeeper(func() { saveProps(localStorage(), propsKey+dash.Name(), p.client.Settled()) })
 	p.store.OnChange(func(changed []runtime.PropID) {
 		if !onlyInternal(changed) {

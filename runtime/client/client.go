@@ -307,6 +307,13 @@ func (c *Client) sessionLost(lost []*flight) {
 // CodeSessionLost is the error code of calls ended by SessionLost.
 const CodeSessionLost = "session_lost"
 
+// InFlight is how many calls the page waits for.
+func (c *Client) InFlight() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.flights)
+}
+
 // Busy reports whether the callback has a call in flight.
 func (c *Client) Busy(callback string) bool {
 	c.mu.Lock()

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/longcall/longcall/ui/examples"
+)
+
+// TestPageCollectsWhenIdle: a page that has allocated enough collects its
+// garbage in an idle period, between clicks, never inside one's handling
+// (ui/idle_gc.go; docs/BENCHMARKS.md measured the clicks a collection ran in).
+func TestPageCollectsWhenIdle(t *testing.T) {
+	ctx := tab(t, examples.LatencyPath)
+	// Each ordinary click allocates some 12 KB in the wasm: 200 are over
+	// the megabyte after which an idle page collects.
+	script(t, ctx, `window.clicks = (async () => {
+		const button = document.getElementById('latency_ordinary'), out = document.getElementById('latency_ordinary_out');
+		const spans = [];
+		for (let i = 0; i < 200; i++) {
+			const want = String(Number(out.textContent) + 1);
+			const shown = new Promise(resolve => {
+				const obs = new MutationObserver(() => {
+					if (out.textContent === want) { obs.disconnect(); resolve(performance.now()); }
+				});
+				obs.observe(out, {childList: true, characterData: true, subtree: true});
+			});
+			let clicked = 0;
+			button.addEventListener('click', e => { clicked = e.timeStamp; }, {once: true, capture: true});
+			button.click();
+			spans.push([clicked, await shown]);
+			await new Promise(r => requestAnimationFrame(() => setTimeout(r)));
+		}
+		window.spans = spans;
+		return spans.length;
+	})()`)
+	waitJS(t, ctx, `window.spans?.length === 200 && performance.getEntriesByName('longcall: idle gc').length > 0`)
+	inside := evalJS[[]float64](t, ctx, `performance.getEntriesByName('longcall: idle gc')
+		.filter(m => window.spans.some(([clicked, shown]) => m.startTime < shown && m.startTime + m.duration > clicked))
+		.map(m => m.startTime)`)
+	if len(inside) > 0 {
+		t.Fatalf("idle collections ran inside a click's handling, at %v ms", inside)
+	}
+}
