@@ -57,15 +57,12 @@ func (t *DataTableElem) RowSelectable(kind string) *DataTableElem {
 	return t.With("row_selectable", kind)
 }
 
-// rowHeight is every row's height in pixels: fixed, so that the scroll
-// position alone says which rows are in view.
+// rowHeight is every row's height in pixels (web/app.css sets it): fixed,
+// so that the scroll position alone says which rows are in view.
 const rowHeight = 33
 
 // overscan is how many rows beyond the view are rendered either side.
 const overscan = 10
-
-// rowStyle is every data row's height, written once rather than a row.
-var rowStyle = fmt.Sprintf("%dpx", rowHeight)
 
 // tableState is what a table keeps outside the store: its decoded data and
 // view, cached while the props they come from stay the same (decoding and
@@ -82,9 +79,10 @@ type tableState struct {
 	top     float64
 	height  float64
 	typed   map[string]string
-	// The rows' handlers, made once: one function for every cell rather
-	// than a closure each, at every render of every row in view. They read
-	// the row and column from the element (see dataRow).
+	// The rows' handlers, on the table's body rather than on each cell: a
+	// handler on a cell is a map and an entry made at every render of every
+	// row in view, a quarter of what a scrolled frame allocated. They find
+	// the row and column from the event's target (see cellOf).
 	onCell, onSelect app.EventHandler
 }
 
@@ -93,14 +91,15 @@ func stateOf(b *Bound) *tableState {
 	if s == nil {
 		s = &tableState{height: 400, typed: map[string]string{}}
 		s.onCell = func(ctx app.Context, e app.Event) {
-			el := ctx.JSSrc()
-			col, _ := strconv.Atoi(el.Get("dataset").Get("column").String())
-			if cols := readTableProps(b).columns; col < len(cols) {
-				b.Set("active_cell", table.Cell{Row: rowOf(el), Column: col, ColumnID: cols[col].ID})
+			p := readTableProps(b)
+			if row, col, ok := cellOf(e, p); ok {
+				b.Set("active_cell", table.Cell{Row: row, Column: col, ColumnID: p.columns[col].ID})
 			}
 		}
 		s.onSelect = func(ctx app.Context, e app.Event) {
-			b.Set("selected_rows", toggle(readTableProps(b), rowOf(ctx.JSSrc())))
+			if box := e.Get("target").Call("closest", "td.lc-table-select"); box.Truthy() {
+				b.Set("selected_rows", toggle(readTableProps(b), rowOf(box)))
+			}
 		}
 		b.SetLocal("table", s)
 	}
@@ -239,7 +238,7 @@ func renderDataTable(b *Bound) app.UI {
 	return Decorate(b, app.Div(), "lc-table").Body(
 		scroll.Body(tbl.Body(
 			app.THead().Body(headerRow(b, p), filterRow(b, s, p)),
-			app.TBody().Body(body...),
+			app.TBody().OnClick(s.onCell).OnChange(s.onSelect).Body(body...),
 		)),
 		app.If(err != nil, func() app.UI {
 			return app.P().Class("lc-table-error").Attr("role", "alert").Text(fmt.Sprint(err))
@@ -343,22 +342,39 @@ func dataRow(s *tableState, p tableProps, texts []string, i int) app.UI {
 		if p.selectable == "single" {
 			kind = "radio"
 		}
-		// The row from the DOM: a scrolled-in row reuses another's element and handler.
-		cells = append(cells, app.Td().Class("lc-table-select").Body(app.Input().Type(kind).Checked(selected).
-			OnChange(s.onSelect)))
+		cells = append(cells, app.Td().Class("lc-table-select").Body(app.Input().Type(kind).Checked(selected)))
 	}
 	for ci, c := range p.columns {
-		td := app.Td().Text(texts[ci]).Attr("data-column", ci).OnClick(s.onCell)
+		td := app.Td().Text(texts[ci])
 		if p.active != nil && p.active.Row == i && p.active.ColumnID == c.ID {
 			td = td.Class("lc-table-active")
 		}
 		cells = append(cells, td)
 	}
-	tr := app.Tr().Attr("data-row", i).Style("height", rowStyle)
+	// Its height, rowHeight, is web/app.css's: one rule, not an attribute a row.
+	tr := app.Tr().Attr("data-row", i)
 	if selected {
 		tr = tr.Class("lc-table-selected")
 	}
 	return tr.Body(cells...)
+}
+
+// cellOf is the data row and column of the cell an event's target is in,
+// if it is a data cell (not a row's box). It reads the DOM as it is: a
+// row scrolled into view reuses another's element.
+func cellOf(e app.Event, p tableProps) (row, col int, ok bool) {
+	td := e.Get("target").Call("closest", "td")
+	if !td.Truthy() || td.Get("classList").Call("contains", "lc-table-select").Bool() {
+		return 0, 0, false
+	}
+	col = td.Get("cellIndex").Int()
+	if p.selectable != "" {
+		col-- // the box's cell comes first
+	}
+	if col < 0 || col >= len(p.columns) {
+		return 0, 0, false
+	}
+	return rowOf(td), col, true
 }
 
 // rowOf is the data row of a cell or of an element in one: its row's data-row.

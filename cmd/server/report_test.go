@@ -116,6 +116,13 @@ func reportBuilder(t *testing.T, tab tabber) {
 	waitJS(t, ctx, `document.querySelector('#report_table tbody tr[data-row] td:nth-child(3)').textContent === '3'`)
 	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#report_table input[data-column="name"]`), "item1\r"))
 	waitJS(t, ctx, reportTableRows+`.length === 10`) // item1, item10..item19: sorted, filtered
+	// A cell clicked is active_cell, drawn as the cell with the outline: the
+	// third cell is the score column's, after the row's box.
+	click(t, ctx, `#report_table tbody tr[data-row] td:nth-child(3)`)
+	waitJS(t, ctx, `document.querySelector('#report_table tbody tr[data-row] td:nth-child(3)').classList.contains('lc-table-active')`)
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('#report_table .lc-table-active').length`); n != 1 {
+		t.Fatalf("%d active cells", n)
+	}
 
 	// Graph as an input: a click on a bar.
 	clickBar(t, ctx)
