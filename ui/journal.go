@@ -97,6 +97,11 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 // written to localStorage: a burst of changes is written once.
 const keepDelay = 250 // ms
 
+// keepIdleWait is how long a write due waits for the browser to be idle:
+// a table's 10,000 rows take 10–15 ms to encode and store, a frame's time
+// if they are written in one (BenchmarkDataTable scrolled as they were).
+const keepIdleWait = 1000 // ms
+
 // keeper writes a page's props to localStorage keepDelay after they change,
 // rather than at every change: progress at 100 updates a second, or a
 // table's 10,000 rows, would otherwise be encoded and stored in the very
@@ -106,13 +111,22 @@ const keepDelay = 250 // ms
 type keeper struct {
 	save  func()
 	due   atomic.Bool
-	timer app.Func
+	timer app.Func // keepDelay after a change
+	idle  app.Func // then in an idle period
 }
 
 func newKeeper(save func()) *keeper {
 	k := &keeper{save: save}
-	k.timer = app.FuncOf(func(app.Value, []app.Value) any {
+	k.idle = app.FuncOf(func(app.Value, []app.Value) any {
 		k.flush()
+		return nil
+	})
+	k.timer = app.FuncOf(func(app.Value, []app.Value) any {
+		if w := app.Window(); w.Get("requestIdleCallback").Truthy() {
+			w.Call("requestIdleCallback", k.idle, map[string]any{"timeout": keepIdleWait})
+		} else { // Safari
+			k.flush()
+		}
 		return nil
 	})
 	return k
