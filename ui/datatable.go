@@ -73,12 +73,16 @@ type tableState struct {
 	rows    []table.Row
 	texts   [][]string // each row's cells as shown, by column, made the first time the row is
 	textsOf string     // the columns texts was made for
-	viewKey string
+	viewKey string     // the props' viewKey the view was made for
 	view    []int
 	viewErr error
 	top     float64
 	height  float64
 	typed   map[string]string
+	// The props, decoded (see props).
+	propsOf   tableProps
+	propsKey  tablePropsKey
+	propsRead bool
 	// The rows' handlers, on the table's body rather than on each cell: a
 	// handler on a cell is a map and an entry made at every render of every
 	// row in view, a quarter of what a scrolled frame allocated. They find
@@ -91,14 +95,14 @@ func stateOf(b *Bound) *tableState {
 	if s == nil {
 		s = &tableState{height: 400, typed: map[string]string{}}
 		s.onCell = func(ctx app.Context, e app.Event) {
-			p := readTableProps(b)
+			p := s.props(b)
 			if row, col, ok := cellOf(e, p); ok {
 				b.Set("active_cell", table.Cell{Row: row, Column: col, ColumnID: p.columns[col].ID})
 			}
 		}
 		s.onSelect = func(ctx app.Context, e app.Event) {
 			if box := e.Get("target").Call("closest", "td.lc-table-select"); box.Truthy() {
-				b.Set("selected_rows", toggle(readTableProps(b), rowOf(box)))
+				b.Set("selected_rows", toggle(s.props(b), rowOf(box)))
 			}
 		}
 		b.SetLocal("table", s)
@@ -142,6 +146,33 @@ type tableProps struct {
 	native     struct{ sort, filter bool }
 	sortable   bool
 	filterable bool
+	styleTable Style
+	viewKey    string // the native filter and sort: the view is made again when it changes
+}
+
+// tablePropNames are the props readTableProps reads.
+var tablePropNames = [...]string{"columns", "sort_by", "filter_query", "row_selectable", "selected_rows",
+	"active_cell", "sort_action", "filter_action", "style_table"}
+
+// tablePropsKey tells one set of the props from another by their JSON's
+// identity, as dataKey does the data's.
+type tablePropsKey [len(tablePropNames)]*byte
+
+// props are the table's props, decoded again only when one changed: a
+// scroll decodes nothing. Decoding them (by reflection) at every scrolled
+// frame kept encoding/json's decoder hot, and V8 compiling it again,
+// optimised, in the frames of a fresh page's first scroll.
+func (s *tableState) props(b *Bound) tableProps {
+	var key tablePropsKey
+	for i, name := range tablePropNames {
+		if raw := b.Raw(name); len(raw) > 0 {
+			key[i] = &raw[0]
+		}
+	}
+	if !s.propsRead || key != s.propsKey {
+		s.propsOf, s.propsKey, s.propsRead = readTableProps(b), key, true
+	}
+	return s.propsOf
 }
 
 func readTableProps(b *Bound) tableProps {
@@ -159,6 +190,17 @@ func readTableProps(b *Bound) tableProps {
 	p.native.filter = b.String("filter_action") == "native"
 	p.sortable = p.native.sort || b.String("sort_action") == "custom"
 	p.filterable = p.native.filter || b.String("filter_action") == "custom"
+	b.Decode("style_table", &p.styleTable)
+	var filter string
+	var sortBy []table.Sort
+	if p.native.filter {
+		filter = p.filter
+	}
+	if p.native.sort {
+		sortBy = p.sortBy
+	}
+	sortKey, _ := json.Marshal(sortBy)
+	p.viewKey = filter + "\x00" + string(sortKey)
 	return p
 }
 
@@ -173,27 +215,25 @@ func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, err
 	if key != s.dataKey {
 		s.rows, s.texts = nil, nil
 		b.Decode("data", &s.rows)
-		s.dataKey, s.viewKey = key, ""
+		s.dataKey, s.viewKey = key, "\xff" // no props' view key
 	}
-	filter, sortBy := "", []table.Sort(nil)
-	if p.native.filter {
-		filter = p.filter
-	}
-	if p.native.sort {
-		sortBy = p.sortBy
-	}
-	sortKey, _ := json.Marshal(sortBy)
-	viewKey := fmt.Sprintf("%p\x00%s\x00%s", key, filter, sortKey)
-	if viewKey != s.viewKey {
+	if p.viewKey != s.viewKey {
+		filter, sortBy := "", []table.Sort(nil)
+		if p.native.filter {
+			filter = p.filter
+		}
+		if p.native.sort {
+			sortBy = p.sortBy
+		}
 		s.view, s.viewErr = table.View(s.rows, p.columns, filter, sortBy)
-		s.viewKey = viewKey
+		s.viewKey = p.viewKey
 	}
 	return s.rows, s.view, s.viewErr
 }
 
 func renderDataTable(b *Bound) app.UI {
 	s := stateOf(b)
-	p := readTableProps(b)
+	p := s.props(b)
 	_, view, err := rowsAndView(b, s, p)
 	pageSize := b.Int("page_size")
 	shown, first, last := view, 0, len(view)
@@ -220,10 +260,8 @@ func renderDataTable(b *Bound) app.UI {
 			el := ctx.JSSrc()
 			s.top, s.height = el.Get("scrollTop").Float(), el.Get("clientHeight").Float()
 		})
-	var styleTable Style
-	b.Decode("style_table", &styleTable)
-	for _, k := range slices.Sorted(maps.Keys(styleTable)) {
-		if v, ok := cssValue(k, styleTable[k]); ok {
+	for _, k := range slices.Sorted(maps.Keys(p.styleTable)) {
+		if v, ok := cssValue(k, p.styleTable[k]); ok {
 			scroll = scroll.Style(cssName(k), "%s", v)
 		}
 	}
@@ -268,7 +306,7 @@ func headerRow(b *Bound, p tableProps) app.UI {
 			th = th.Class("lc-table-sortable").OnClick(func(ctx app.Context, e app.Event) {
 				// Read now, not from this render: go-app keeps a position's
 				// first handler, with what it captured.
-				now := readTableProps(b)
+				now := stateOf(b).props(b)
 				b.Set("sort_by", nextSort(now.sortBy, ctx.JSSrc().Get("dataset").Get("column").String()))
 			})
 		}
@@ -319,7 +357,7 @@ func filterRow(b *Bound, s *tableState, p tableProps) app.UI {
 			OnChange(func(ctx app.Context, e app.Event) {
 				el := ctx.JSSrc()
 				s.typed[el.Get("dataset").Get("column").String()] = el.Get("value").String()
-				b.Set("filter_query", filterQuery(readTableProps(b).columns, s.typed))
+				b.Set("filter_query", filterQuery(s.props(b).columns, s.typed))
 				b.Set("page_current", 0)
 			})))
 	}
