@@ -24,38 +24,26 @@ const (
 	propsKey   = "longcall.props."
 )
 
-func sessionStorage() app.Value { return app.Window().Get("sessionStorage") }
-func localStorage() app.Value   { return app.Window().Get("localStorage") }
-
-func load(storage app.Value, key string, v any) bool {
-	if !storage.Truthy() {
-		return false
-	}
-	item := storage.Call("getItem", key)
-	if !item.Truthy() {
-		return false
-	}
-	return json.Unmarshal([]byte(item.String()), v) == nil
+func load(storage webStorage, key string, v any) bool {
+	item, ok := storage.get(key)
+	return ok && json.Unmarshal([]byte(item), v) == nil
 }
 
-func save(storage app.Value, key string, v any) {
-	if !storage.Truthy() {
-		return
-	}
+func save(storage webStorage, key string, v any) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		app.Logf("longcall: keep %s: %v", key, err)
 		return
 	}
-	storage.Call("setItem", key, string(raw))
+	storage.set(key, string(raw))
 }
 
 // saveProps is save for a store's props, whose values are valid JSON
 // already: they are copied, not checked again (a table's rows can be
 // megabytes).
-func saveProps(storage app.Value, key string, props []protocol.PropValue) {
-	if storage.Truthy() {
-		storage.Call("setItem", key, string(protocol.AppendTrustedProps(nil, props)))
+func saveProps(storage webStorage, key string, props []protocol.PropValue) {
+	if storage.usable() {
+		storage.set(key, string(protocol.AppendTrustedProps(nil, props)))
 	}
 }
 

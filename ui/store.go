@@ -44,21 +44,21 @@ func (s *StoreElem) Data(v any) *StoreElem { return s.With("data", v) }
 
 func storeKey(b *Bound) string { return "longcall.store." + b.ID }
 
-func storageOf(b *Bound) app.Value {
+func storageOf(b *Bound) webStorage {
 	switch b.String("storage_type") {
 	case StoreSession:
 		return sessionStorage()
 	case StoreLocal:
 		return localStorage()
 	}
-	return app.Null()
+	return webStorage{v: app.Null()}
 }
 
 // loadStore takes the kept data of a session or local store; a memory store
 // starts from its declared data, whatever the page kept of its last run.
 func loadStore(b *Bound) {
 	storage := storageOf(b)
-	if !storage.Truthy() {
+	if !storage.usable() {
 		if raw, ok := b.Initial["data"]; ok {
 			b.Put("data", raw)
 		} else {
@@ -66,8 +66,8 @@ func loadStore(b *Bound) {
 		}
 		return
 	}
-	if item := storage.Call("getItem", storeKey(b)); item.Truthy() && json.Valid([]byte(item.String())) {
-		b.Put("data", json.RawMessage(item.String()))
+	if item, ok := storage.get(storeKey(b)); ok && json.Valid([]byte(item)) {
+		b.Put("data", json.RawMessage(item))
 	}
 }
 
@@ -76,9 +76,7 @@ func loadStore(b *Bound) {
 func keepStore(ctx app.Context, b *Bound) {
 	storage := storageOf(b)
 	if b.Bool("clear_data") {
-		if storage.Truthy() {
-			storage.Call("removeItem", storeKey(b))
-		}
+		storage.remove(storeKey(b))
 		b.Set("clear_data", false)
 		b.Set("data", nil)
 		return
@@ -88,11 +86,9 @@ func keepStore(ctx app.Context, b *Bound) {
 		b.Set("modified_timestamp", time.Now().UnixMilli())
 	}
 	b.SetLocal("last", string(raw))
-	if storage.Truthy() {
-		if len(raw) == 0 || string(raw) == "null" {
-			storage.Call("removeItem", storeKey(b))
-		} else if item := storage.Call("getItem", storeKey(b)); !item.Truthy() || item.String() != string(raw) {
-			storage.Call("setItem", storeKey(b), string(raw))
-		}
+	if len(raw) == 0 || string(raw) == "null" {
+		storage.remove(storeKey(b))
+	} else if item, ok := storage.get(storeKey(b)); !ok || item != string(raw) {
+		storage.set(storeKey(b), string(raw))
 	}
 }

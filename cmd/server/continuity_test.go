@@ -299,3 +299,24 @@ func TestPropsAreKeptOnceABurstIsOver(t *testing.T) {
 	do(t, ctx, chromedp.Reload())
 	waitJS(t, ctx, `document.querySelector('#latency_stream_out')?.textContent === 'streamed 1'`)
 }
+
+// TestAFullStorageDoesNotStopThePage: a browser throws when its storage is
+// full (QuotaExceededError) or refused, and a throw in the wasm ended the
+// page. The page goes on answering clicks without keeping what it could
+// not, and removes what it kept before rather than restore it later as if
+// it were the last.
+func TestAFullStorageDoesNotStopThePage(t *testing.T) {
+	ctx := tab(t, examples.LatencyPath)
+	const out = `document.querySelector('#latency_ordinary_out').textContent === %q`
+	click(t, ctx, "#latency_ordinary")
+	waitJS(t, ctx, fmt.Sprintf(out, "1"))
+	waitJS(t, ctx, `localStorage.getItem('longcall.props.latency') !== null`)
+	script(t, ctx, `Storage.prototype.setItem = function () {
+		throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+	}`)
+	click(t, ctx, "#latency_ordinary")
+	waitJS(t, ctx, fmt.Sprintf(out, "2"))
+	click(t, ctx, "#latency_ordinary")
+	waitJS(t, ctx, fmt.Sprintf(out, "3"))
+	waitJS(t, ctx, `localStorage.getItem('longcall.props.latency') === null`)
+}
