@@ -85,10 +85,17 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 // written to localStorage: a burst of changes is written once.
 const keepDelay = 250 // ms
 
-// keepIdleWait is how long a write due waits for the browser to be idle:
-// a table's 10,000 rows take 10–15 ms to encode and store, a frame's time
-// if they are written in one (BenchmarkDataTable scrolled as they were).
+// keepIdleWait is how long a write due waits for an idle period long enough
+// for it: a table's 10,000 rows took 10–15 ms to encode and store, a
+// frame's time, and were written inside the frames of its first scroll
+// (BenchmarkDataTable, traced). An idle period is long enough when it is as
+// long as the last write took, or, before the first, when the page is idle
+// (keepUnknownIdle).
 const keepIdleWait = 1000 // ms
+
+// keepUnknownIdle is the idle period a first write waits for: the browser
+// gives up to 50 ms when it has no frame to draw.
+const keepUnknownIdle = 40 // ms
 
 // keeper writes a page's props to localStorage keepDelay after they change,
 // rather than at every change: progress at 100 updates a second, or a
@@ -97,28 +104,50 @@ const keepIdleWait = 1000 // ms
 // What is due when the page is left (pagehide: closed, reloaded, navigated
 // away from) is written then, inside the event (listenForLeave).
 type keeper struct {
-	save  func()
-	due   atomic.Bool
-	timer app.Func // keepDelay after a change
-	idle  app.Func // then in an idle period
+	save     func()
+	due      atomic.Bool
+	timer    app.Func // keepDelay after a change
+	idle     app.Func // then in an idle period
+	deadline float64  // performance.now() by which the write is made, idle or not
+	took     float64  // ms, the last write's
 }
 
 func newKeeper(save func()) *keeper {
 	k := &keeper{save: save}
-	k.idle = app.FuncOf(func(app.Value, []app.Value) any {
+	k.idle = app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if len(args) > 0 && !args[0].Get("didTimeout").Bool() && args[0].Call("timeRemaining").Float() < k.idleNeeded() {
+			k.waitForIdle()
+			return nil
+		}
 		k.flush()
 		return nil
 	})
 	k.timer = app.FuncOf(func(app.Value, []app.Value) any {
-		if w := app.Window(); w.Get("requestIdleCallback").Truthy() {
-			w.Call("requestIdleCallback", k.idle, map[string]any{"timeout": keepIdleWait})
-		} else { // Safari
+		if !app.Window().Get("requestIdleCallback").Truthy() { // Safari
 			k.flush()
+			return nil
 		}
+		k.deadline = now() + keepIdleWait
+		k.waitForIdle()
 		return nil
 	})
 	return k
 }
+
+func (k *keeper) idleNeeded() float64 {
+	if k.took == 0 {
+		return keepUnknownIdle
+	}
+	return min(k.took, keepUnknownIdle)
+}
+
+// waitForIdle asks for the next idle period, or for the deadline.
+func (k *keeper) waitForIdle() {
+	timeout := max(1, k.deadline-now())
+	app.Window().Call("requestIdleCallback", k.idle, map[string]any{"timeout": timeout})
+}
+
+func now() float64 { return app.Window().Get("performance").Call("now").Float() }
 
 // changed asks for a write keepDelay from now, unless one is due already.
 func (k *keeper) changed() {
@@ -130,7 +159,9 @@ func (k *keeper) changed() {
 // flush writes the props now if a write is due.
 func (k *keeper) flush() {
 	if k.due.CompareAndSwap(true, false) {
+		start := now()
 		k.save()
+		k.took = max(now()-start, 0.1) // measured: not 0 below the clock's resolution
 	}
 }
 
