@@ -182,7 +182,7 @@ func errorItem(e client.CallbackError) app.UI {
 		message = strings.TrimPrefix(message, "callback "+e.Callback+verb)
 	}
 	return app.Div().Class("longcall-error-item").Attr("data-callback", e.Callback).Attr("data-code", e.Code).Attr("data-id", e.ID).Body(
-		app.Strong().Text("Callback "+e.Callback+verbOf(e)),
+		app.If(e.Callback != "", func() app.UI { return app.Strong().Text("Callback " + e.Callback + verbOf(e)) }), // not the page's own
 		app.Span().Text(message),
 		app.If(e.ID != "", func() app.UI {
 			return app.Span().Class("longcall-error-id").Text(" (error id " + e.ID + ")")

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/longcall/longcall/ui/plotly"
@@ -44,6 +46,10 @@ func withPlotly(ctx app.Context, draw func(app.Context)) {
 	withScript(ctx, PlotlyScript, "Plotly", draw)
 }
 
+// CodeFigureNotDrawn is the code of the error a page shows when plotly.js
+// could not draw a Graph's figure.
+const CodeFigureNotDrawn = "figure_not_drawn"
+
 // plot hands the figure to Plotly.react, which diffs against what is drawn,
 // with the config prop; then listens for the events that write the input
 // props. A figure that draws nothing hides the plot, so that an idle chart
@@ -61,6 +67,11 @@ func plot(ctx app.Context, b *Bound) {
 	}
 	target.Get("style").Set("display", "")
 	fig := app.Window().Get("JSON").Call("parse", string(raw))
-	plotlyJS.Call("react", target, fig.Get("data"), fig.Get("layout"), graphConfig(b))
+	// plotly.js throws on a figure it cannot draw ({"data": [null]}), and a
+	// throw would end the wasm: the page shows it as an error instead.
+	if err := catch(func() { plotlyJS.Call("react", target, fig.Get("data"), fig.Get("layout"), graphConfig(b)) }); err != nil {
+		showPageError(CodeFigureNotDrawn, fmt.Sprintf("Graph %s: plotly.js could not draw the figure: %v", b.ID, err))
+		return
+	}
 	listenGraph(b, target)
 }

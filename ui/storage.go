@@ -71,17 +71,6 @@ func (s webStorage) remove(key string) {
 	}
 }
 
-// catch runs f, and returns what f threw in the browser as an error.
-func catch(f func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	f()
-	return nil
-}
-
 // storageLogged are the keys whose storage errors were logged: the calls in
 // flight are kept at each change, and a full storage refuses every one.
 var storageLogged sync.Map

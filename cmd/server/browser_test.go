@@ -335,3 +335,17 @@ func errorsShowInThePage(t *testing.T, tab tabber) {
 	click(t, ctx, "#healthy_button")
 	waitJS(t, ctx, `document.querySelector('#healthy_output').textContent === 'Worked 1 times'`)
 }
+
+// TestAFigurePlotlyCannotDrawIsAnError: plotly.js throws on a figure it
+// cannot draw, and a throw in a call from the wasm ended the page. The page
+// shows it where it shows callbacks' errors, and goes on: the job that
+// draws the chart still ends with its result.
+func TestAFigurePlotlyCannotDrawIsAnError(t *testing.T) {
+	ctx := tab(t, "/examples/graph")
+	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 0 times")+` && !document.querySelector('#button_id').disabled && !!window.Plotly`)
+	script(t, ctx, `Plotly.react = () => { throw new TypeError("Cannot read properties of null (reading 'type')"); }`)
+	click(t, ctx, "#button_id")
+	waitJS(t, ctx, fmt.Sprintf(paragraphIs, "Clicked 1 times"))
+	waitJS(t, ctx, `[...document.querySelectorAll('#longcall-error .longcall-error-item[data-code="figure_not_drawn"]')]
+		.some(e => e.textContent === "Graph progress_bar_graph: plotly.js could not draw the figure: JavaScript error: Cannot read properties of null (reading 'type')")`)
+}

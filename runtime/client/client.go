@@ -656,6 +656,12 @@ func (c *Client) runsLocked(spec *runtime.Spec, match map[string]string) bool {
 	return false
 }
 
+// ShowError shows an error of the page's own, not a callback's (a chart
+// its library could not draw), where the page shows callbacks' errors.
+func (c *Client) ShowError(code, message string) {
+	c.showError(CallbackError{Code: code, Message: message})
+}
+
 func (c *Client) showError(e CallbackError) {
 	raw, _ := json.Marshal(e)
 	c.store.Set(protocol.PropValue{ID: ErrorProp.ID, Prop: ErrorProp.Prop, Value: raw})
