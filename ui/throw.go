@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -12,9 +13,12 @@ import (
 // given (a full storage, a figure plotly.js cannot draw) go through catch.
 
 // showPageError shows an error of the page's own where callbacks' errors
-// are shown.
+// are shown, and logs it the first time: a chart that cannot be drawn fails
+// again at each progress update.
 func showPageError(code, message string) {
-	app.Logf("longcall: %s", message)
+	if _, seen := pageErrorsLogged.LoadOrStore(message, true); !seen {
+		app.Logf("longcall: %s", message)
+	}
 	if p := active.Load(); p != nil {
 		p.client.ShowError(code, message)
 	}
@@ -30,3 +34,6 @@ func catch(f func()) (err error) {
 	f()
 	return nil
 }
+
+// pageErrorsLogged are the messages showPageError logged.
+var pageErrorsLogged sync.Map
