@@ -147,7 +147,11 @@ type tableProps struct {
 	sortable   bool
 	filterable bool
 	styleTable Style
-	viewKey    string // the native filter and sort: the view is made again when it changes
+	// The filter and sort the table applies itself (native), and their key:
+	// the view is made again when it changes.
+	viewFilter string
+	viewSort   []table.Sort
+	viewKey    string
 }
 
 // tablePropNames are the props readTableProps reads.
@@ -191,16 +195,14 @@ func readTableProps(b *Bound) tableProps {
 	p.sortable = p.native.sort || b.String("sort_action") == "custom"
 	p.filterable = p.native.filter || b.String("filter_action") == "custom"
 	b.Decode("style_table", &p.styleTable)
-	var filter string
-	var sortBy []table.Sort
 	if p.native.filter {
-		filter = p.filter
+		p.viewFilter = p.filter
 	}
 	if p.native.sort {
-		sortBy = p.sortBy
+		p.viewSort = p.sortBy
 	}
-	sortKey, _ := json.Marshal(sortBy)
-	p.viewKey = filter + "\x00" + string(sortKey)
+	sortKey, _ := json.Marshal(p.viewSort)
+	p.viewKey = p.viewFilter + "\x00" + string(sortKey)
 	return p
 }
 
@@ -218,14 +220,7 @@ func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, err
 		s.dataKey, s.viewKey = key, "\xff" // no props' view key
 	}
 	if p.viewKey != s.viewKey {
-		filter, sortBy := "", []table.Sort(nil)
-		if p.native.filter {
-			filter = p.filter
-		}
-		if p.native.sort {
-			sortBy = p.sortBy
-		}
-		s.view, s.viewErr = table.View(s.rows, p.columns, filter, sortBy)
+		s.view, s.viewErr = table.View(s.rows, p.columns, p.viewFilter, p.viewSort)
 		s.viewKey = p.viewKey
 	}
 	return s.rows, s.view, s.viewErr

@@ -26,8 +26,7 @@ const idleGCAfter = 1 << 20
 // idleGCMinIdle is the shortest idle period a collection starts in, in ms:
 // a warm collection of a small page's heap took 2–6 ms here. The first one
 // took 30–60 ms (V8 compiles the collector's code as it first runs), and
-// waits for the page to be idle (keepUnknownIdle), as does any that took
-// longer than the period the browser offers.
+// waits for an idle page (idleFits).
 const idleGCMinIdle = 8
 
 var idleGC struct {
@@ -71,11 +70,7 @@ func collectIfIdle(remaining float64) {
 	if allocatedSinceGC() < idleGCAfter {
 		return
 	}
-	need := max(idleGCMinIdle, idleGC.took)
-	if idleGC.took == 0 {
-		need = keepUnknownIdle
-	}
-	if remaining < min(need, keepUnknownIdle) {
+	if !idleFits(remaining, idleGC.took, idleGCMinIdle) {
 		collectWhenIdle() // the next period may be longer
 		return
 	}

@@ -86,16 +86,10 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 const keepDelay = 250 // ms
 
 // keepIdleWait is how long a write due waits for an idle period long enough
-// for it: a table's 10,000 rows took 10–15 ms to encode and store, a
-// frame's time, and were written inside the frames of its first scroll
-// (BenchmarkDataTable, traced). An idle period is long enough when it is as
-// long as the last write took, or, before the first, when the page is idle
-// (keepUnknownIdle).
+// for it (idleFits): a table's 10,000 rows took 10–15 ms to encode and
+// store, a frame's time, and were written inside the frames of its first
+// scroll (BenchmarkDataTable, traced).
 const keepIdleWait = 1000 // ms
-
-// keepUnknownIdle is the idle period a first write waits for: the browser
-// gives up to 50 ms when it has no frame to draw.
-const keepUnknownIdle = 40 // ms
 
 // keeper writes a page's props to localStorage keepDelay after they change,
 // rather than at every change: progress at 100 updates a second, or a
@@ -115,7 +109,7 @@ type keeper struct {
 func newKeeper(save func()) *keeper {
 	k := &keeper{save: save}
 	k.idle = app.FuncOf(func(_ app.Value, args []app.Value) any {
-		if len(args) > 0 && !args[0].Get("didTimeout").Bool() && args[0].Call("timeRemaining").Float() < k.idleNeeded() {
+		if len(args) > 0 && !args[0].Get("didTimeout").Bool() && !idleFits(args[0].Call("timeRemaining").Float(), k.took, 0) {
 			k.waitForIdle()
 			return nil
 		}
@@ -134,20 +128,11 @@ func newKeeper(save func()) *keeper {
 	return k
 }
 
-func (k *keeper) idleNeeded() float64 {
-	if k.took == 0 {
-		return keepUnknownIdle
-	}
-	return min(k.took, keepUnknownIdle)
-}
-
 // waitForIdle asks for the next idle period, or for the deadline.
 func (k *keeper) waitForIdle() {
 	timeout := max(1, k.deadline-now())
 	app.Window().Call("requestIdleCallback", k.idle, map[string]any{"timeout": timeout})
 }
-
-func now() float64 { return app.Window().Get("performance").Call("now").Float() }
 
 // changed asks for a write keepDelay from now, unless one is due already.
 func (k *keeper) changed() {
