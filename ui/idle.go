@@ -3,7 +3,8 @@ package ui
 import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 // What a page does when the browser is idle (the keeper's write, the idle
-// collection) waits for an idle period as long as it took the last time:
+// collection) waits for an idle period as long as it is expected to take
+// (the write's estimate from its bytes, the collection's last time):
 // started in a frame's last few idle milliseconds, a 10–60 ms task makes
 // the next frame late.
 
@@ -12,8 +13,9 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // gives up to 50 ms when it has no frame to draw.
 const idlePage = 40
 
-// idleFits reports whether remaining ms of an idle period fit a task that
-// took ms its last time (0: it has not run), and at least atLeast ms.
+// idleFits reports whether remaining ms of an idle period fit a task
+// expected to take took ms (0: not known, it has not run), and at least
+// atLeast ms.
 func idleFits(remaining, took, atLeast float64) bool {
 	need := max(atLeast, took)
 	if took == 0 {

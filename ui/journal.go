@@ -16,8 +16,9 @@ import (
 // continues where the page was:
 //   - the session token and the calls in flight, in sessionStorage: they
 //     belong to this tab (another tab is another session; see docs/CONTINUITY.md);
-//   - the last props of each dashboard, in localStorage: an offline or
-//     reloaded dashboard shows its last results, not its initial layout.
+//   - the last props of each dashboard, in localStorage, one item a prop
+//     (props.go): an offline or reloaded dashboard shows its last results,
+//     not its initial layout.
 const (
 	sessionKey = "longcall.session"
 	flightsKey = "longcall.flights."
@@ -38,15 +39,6 @@ func save(storage webStorage, key string, v any) {
 	storage.set(key, string(raw))
 }
 
-// saveProps is save for a store's props, whose values are valid JSON
-// already: they are copied, not checked again (a table's rows can be
-// megabytes).
-func saveProps(storage webStorage, key string, props []protocol.PropValue) {
-	if storage.usable() {
-		storage.set(key, string(protocol.AppendTrustedProps(nil, props)))
-	}
-}
-
 func loadSession() string {
 	var token string
 	load(sessionStorage(), sessionKey, &token)
@@ -59,9 +51,9 @@ func saveSession(token string) { save(sessionStorage(), sessionKey, token) }
 // on. It reports whether there was anything to restore: a restored page
 // resumes, and skips the initial calls that would overwrite its results.
 func restore(dash *runtime.Dashboard, p *page) bool {
-	var props []protocol.PropValue
 	var flights []client.Flight
-	hadProps := load(localStorage(), propsKey+dash.Name(), &props)
+	kept := newPropsWriter(localStorage(), dash.Name())
+	props := kept.restore()
 	load(sessionStorage(), flightsKey+dash.Name(), &flights)
 	p.store.Set(props...)
 	p.client.Restore(flights)
@@ -72,13 +64,13 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 			collectWhenIdle()
 		}
 	})
-	p.kept = newKeeper(func() { saveProps(localStorage(), propsKey+dash.Name(), p.client.Settled()) })
+	p.kept = newKeeper(kept, p.client.Settled)
 	p.store.OnChange(func(changed []runtime.PropID) {
 		if !onlyInternal(changed) {
 			p.kept.changed()
 		}
 	})
-	return hadProps && len(props) > 0
+	return len(props) > 0
 }
 
 // keepDelay is how long a page's props wait after a change before they are
@@ -86,9 +78,10 @@ func restore(dash *runtime.Dashboard, p *page) bool {
 const keepDelay = 250 // ms
 
 // keepIdleWait is how long a write due waits for an idle period long enough
-// for it (idleFits): a table's 10,000 rows took 10–15 ms to encode and
-// store, a frame's time, and were written inside the frames of its first
-// scroll (BenchmarkDataTable, traced).
+// for it (idleFits, with the write's cost estimated from its bytes): a
+// table's 10,000 rows took 10–50 ms to store, and were written inside the
+// frames of its first scroll (BenchmarkDataTable, traced). A write that
+// waited this long is made in the next idle period, however short.
 const keepIdleWait = 1000 // ms
 
 // keeper writes a page's props to localStorage keepDelay after they change,
@@ -98,20 +91,23 @@ const keepIdleWait = 1000 // ms
 // What is due when the page is left (pagehide: closed, reloaded, navigated
 // away from) is written then, inside the event (listenForLeave).
 type keeper struct {
-	save     func()
+	writer   *propsWriter
+	settled  func() []protocol.PropValue
 	due      atomic.Bool
 	timer    app.Func // keepDelay after a change
 	idle     app.Func // then in an idle period
 	deadline float64  // performance.now() by which the write is made, idle or not
-	took     float64  // ms, the last write's
 }
 
-func newKeeper(save func()) *keeper {
-	k := &keeper{save: save}
+func newKeeper(w *propsWriter, settled func() []protocol.PropValue) *keeper {
+	k := &keeper{writer: w, settled: settled}
 	k.idle = app.FuncOf(func(_ app.Value, args []app.Value) any {
-		if len(args) > 0 && !args[0].Get("didTimeout").Bool() && !idleFits(args[0].Call("timeRemaining").Float(), k.took, 0) {
-			k.waitForIdle()
-			return nil
+		if len(args) > 0 && !args[0].Get("didTimeout").Bool() {
+			cost := k.writer.cost(k.settled())
+			if cost > 0 && !idleFits(args[0].Call("timeRemaining").Float(), cost, 0) {
+				k.waitForIdle()
+				return nil
+			}
 		}
 		k.flush()
 		return nil
@@ -144,9 +140,7 @@ func (k *keeper) changed() {
 // flush writes the props now if a write is due.
 func (k *keeper) flush() {
 	if k.due.CompareAndSwap(true, false) {
-		start := now()
-		k.save()
-		k.took = max(now()-start, 0.1) // measured: not 0 below the clock's resolution
+		k.writer.write(k.settled())
 	}
 }
 

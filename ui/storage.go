@@ -48,17 +48,38 @@ func (s webStorage) get(key string) (item string, ok bool) {
 	return item, ok
 }
 
-// set stores value under key. When the browser refuses it, what was under
-// key is removed too: a reload would otherwise restore a state older than
-// the page's, as if it were the last.
-func (s webStorage) set(key, value string) {
+// keys are the storage's items' keys.
+func (s webStorage) keys() []string {
 	if !s.usable() {
-		return
+		return nil
+	}
+	var keys []string
+	err := catch(func() {
+		all := app.Window().Get("Object").Call("keys", s.v)
+		keys = make([]string, all.Length())
+		for i := range keys {
+			keys[i] = all.Index(i).String()
+		}
+	})
+	if err != nil {
+		logStorage(s.name, err)
+	}
+	return keys
+}
+
+// set stores value under key, and reports whether the browser took it.
+// When it refuses it, what was under key is removed too: a reload would
+// otherwise restore a state older than the page's, as if it were the last.
+func (s webStorage) set(key, value string) bool {
+	if !s.usable() {
+		return false
 	}
 	if err := catch(func() { s.v.Call("setItem", key, value) }); err != nil {
 		logStorage(key, fmt.Errorf("keep %s in %s (%d bytes): %w", key, s.name, len(value), err))
 		s.remove(key)
+		return false
 	}
+	return true
 }
 
 // remove deletes the item under key.
