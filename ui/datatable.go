@@ -17,6 +17,17 @@ var dataTableKind = Register(Kind{
 	Outputs: []string{"columns", "data", "page_size", "sort_action", "filter_action", "row_selectable", "style_table"},
 	Inputs:  []string{"sort_by", "filter_query", "page_current", "selected_rows", "active_cell"},
 	Render:  renderDataTable,
+	Mount: func(ctx app.Context, b *Bound) {
+		s := stateOf(b)
+		s.pool.attach(ctx.JSSrc(), func() {
+			s.top, s.height = s.pool.viewport()
+			paintRows(b)
+		})
+		s.top, s.height = s.pool.viewport()
+		paintRows(b)
+	},
+	Changed:  func(_ app.Context, b *Bound) { paintRows(b) },
+	Dismount: func(b *Bound) { stateOf(b).pool.detach() },
 })
 
 // DataTableElem is a bound table, as Dash's dash_table.DataTable. Props:
@@ -83,6 +94,8 @@ type tableState struct {
 	propsOf   tableProps
 	propsKey  tablePropsKey
 	propsRead bool
+	// The rows in the browser's DOM (datatable_rows.go).
+	pool rowPool
 	// The rows' handlers, on the table's body rather than on each cell: a
 	// handler on a cell is a map and an entry made at every render of every
 	// row in view, a quarter of what a scrolled frame allocated. They find
@@ -102,6 +115,7 @@ func stateOf(b *Bound) *tableState {
 		}
 		s.onSelect = func(ctx app.Context, e app.Event) {
 			if box := e.Get("target").Call("closest", "td.lc-table-select"); box.Truthy() {
+				s.pool.forgetBoxes()
 				b.Set("selected_rows", toggle(s.props(b), rowOf(box)))
 			}
 		}
@@ -231,30 +245,15 @@ func renderDataTable(b *Bound) app.UI {
 	p := s.props(b)
 	_, view, err := rowsAndView(b, s, p)
 	pageSize := b.Int("page_size")
-	shown, first, last := view, 0, len(view)
-	if pageSize > 0 {
-		shown = table.Page(view, b.Int("page_current"), pageSize)
-		last = len(shown)
-	} else {
-		first, last = table.Window(s.top, s.height, rowHeight, len(view), overscan)
+	body := app.TBody().OnClick(s.onCell).OnChange(s.onSelect)
+	if !app.IsClient {
+		body = body.Body(serverRows(b, s, p, view)...)
 	}
-
-	s.keepTexts(p.columns)
-	body := make([]app.UI, 0, last-first+2)
-	body = append(body, spacerRow(first))
-	for _, i := range shown[first:last] {
-		body = append(body, dataRow(s, p, s.cellTexts(p.columns, i), i))
-	}
-	body = append(body, spacerRow(len(shown)-last))
 
 	// contain: what changes in the table as it scrolls is laid out and
 	// painted within its box, not with the page's (a chart beside it).
 	scroll := app.Div().Class("lc-table-scroll").
-		Style("overflow", "auto").Style("height", "400px").Style("contain", "content").
-		OnScroll(func(ctx app.Context, e app.Event) {
-			el := ctx.JSSrc()
-			s.top, s.height = el.Get("scrollTop").Float(), el.Get("clientHeight").Float()
-		})
+		Style("overflow", "auto").Style("height", "400px").Style("contain", "content")
 	for _, k := range slices.Sorted(maps.Keys(p.styleTable)) {
 		if v, ok := cssValue(k, p.styleTable[k]); ok {
 			scroll = scroll.Style(cssName(k), "%s", v)
@@ -271,13 +270,51 @@ func renderDataTable(b *Bound) app.UI {
 	return Decorate(b, app.Div(), "lc-table").Body(
 		scroll.Body(tbl.Body(
 			app.THead().Body(headerRow(b, p), filterRow(b, s, p)),
-			app.TBody().OnClick(s.onCell).OnChange(s.onSelect).Body(body...),
+			body,
 		)),
 		app.If(err != nil, func() app.UI {
 			return app.P().Class("lc-table-error").Attr("role", "alert").Text(fmt.Sprint(err))
 		}),
 		app.If(pageSize > 0, func() app.UI { return pager(b, len(view), pageSize) }),
 	)
+}
+
+// paintRows writes the rows in view into the table's body, in the browser,
+// once the table is on the page.
+func paintRows(b *Bound) {
+	s := stateOf(b)
+	if s.pool.body == nil {
+		return
+	}
+	p := s.props(b)
+	_, view, _ := rowsAndView(b, s, p)
+	s.keepTexts(p.columns)
+	rows, before, after := s.rowsInView(b, view)
+	s.pool.paint(s, &p, rows, before, after)
+}
+
+// rowsInView returns the rows of view to show, in order, and how many of
+// the rows before and after them are out of the DOM: those of the page, or
+// those in the scroll box's view and overscan more either side.
+func (s *tableState) rowsInView(b *Bound, view []int) (rows []int, before, after int) {
+	if size := b.Int("page_size"); size > 0 {
+		return table.Page(view, b.Int("page_current"), size), 0, 0
+	}
+	first, last := table.Window(s.top, s.height, rowHeight, len(view), overscan)
+	return view[first:last], first, len(view) - last
+}
+
+// serverRows are the rows in view as go-app nodes, for the page the server
+// renders: in the browser the pool writes them.
+func serverRows(b *Bound, s *tableState, p tableProps, view []int) []app.UI {
+	s.keepTexts(p.columns)
+	rows, before, after := s.rowsInView(b, view)
+	body := make([]app.UI, 0, len(rows)+2)
+	body = append(body, spacerRow(before))
+	for _, i := range rows {
+		body = append(body, dataRow(p, s.cellTexts(p.columns, i), i))
+	}
+	return append(body, spacerRow(after))
 }
 
 // spacerRow stands for n rows out of view, so that the scrollbar is the
@@ -367,7 +404,7 @@ func filterQuery(columns []table.Column, typed map[string]string) string {
 	return table.JoinFilters(terms)
 }
 
-func dataRow(s *tableState, p tableProps, texts []string, i int) app.UI {
+func dataRow(p tableProps, texts []string, i int) app.UI {
 	cells := make([]app.UI, 0, len(p.columns)+1)
 	selected := slices.Contains(p.selected, i)
 	if p.selectable != "" {

@@ -65,4 +65,32 @@ func TestDataTableFastScrollEndsOnTheLastRows(t *testing.T) {
 	if len(blank) > 0 {
 		t.Fatalf("scrolling up slowly, the middle of the table was blank at scrollTop %v", blank)
 	}
+
+	// A scroll of two rows writes two rows: the rows that stay in view keep
+	// their elements (moved, not written again), and only the cells of the
+	// two rows scrolled in change their text.
+	moved, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(async () => {
+		const b = `+box+`, frames = () => new Promise(f => requestAnimationFrame(() => requestAnimationFrame(f)));
+		b.scrollTop = 100 * 33;
+		await frames();
+		const row110 = document.querySelector('#report_table tr[data-row="110"]');
+		let texts = 0;
+		const obs = new MutationObserver(l => { texts += l.filter(m => m.type === 'characterData').length; });
+		obs.observe(document.querySelector('#report_table tbody'), {subtree: true, characterData: true});
+		b.scrollTop = 102 * 33;
+		await frames();
+		texts += obs.takeRecords().filter(m => m.type === 'characterData').length;
+		obs.disconnect();
+		return {texts, kept: row110.isConnected && row110.dataset.row === '110' ? 1 : 0,
+			first: +document.querySelector('#report_table tr[data-row]').dataset.row};
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Three columns: two new rows are at most 6 texts; every row in view
+	// written again would be over 90.
+	if moved["kept"] != 1 || moved["texts"] > 6 || moved["texts"] == 0 || moved["first"] != 92 {
+		t.Fatalf("a scroll of two rows: row 110 kept its element: %v, cell texts written: %v (want 1 to 6), first row in the DOM %v (want 92)",
+			moved["kept"] == 1, moved["texts"], moved["first"])
+	}
 }
