@@ -99,8 +99,8 @@ func (p *reportPage) Render() app.UI {
 		),
 		app.Section().Class("lc-card").Body(
 			app.H2().Text("Preview"),
-			// The chart (10,000 bars once built) on a layer of its own, its
-			// layout and paint contained: the table below redraws as it
+			// The chart (up to 500 bars, reportBars) on a layer of its own,
+			// its layout and paint contained: the table below redraws as it
 			// scrolls, and the browser then need not go through the chart's
 			// bars each frame (BENCHMARKS.md, "DataTable: 10,000 rows").
 			ui.Graph("report_graph").Style(ui.Style{"contain": "content", "willChange": "transform"}),
