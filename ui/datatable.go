@@ -19,12 +19,12 @@ var dataTableKind = Register(Kind{
 	Render:  renderDataTable,
 	Mount: func(ctx app.Context, b *Bound) {
 		s := stateOf(b)
-		s.pool.attach(ctx.JSSrc(), func() {
+		scrolled := func() {
 			s.top, s.height = s.pool.viewport()
 			paintRows(b)
-		})
-		s.top, s.height = s.pool.viewport()
-		paintRows(b)
+		}
+		s.pool.attach(ctx.JSSrc(), scrolled)
+		scrolled()
 	},
 	Changed:  func(_ app.Context, b *Bound) { paintRows(b) },
 	Dismount: func(b *Bound) { stateOf(b).pool.detach() },
