@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/longcall/longcall/runtime"
 	"github.com/longcall/longcall/runtime/protocol"
@@ -36,7 +37,12 @@ var (
 		call.Progress(isoNote.Is(strconv.Itoa(os.Getpid())))
 		switch isoIn.Get(call) {
 		case "hang": // never looks at its context
-			select {}
+			// Asleep on a timer, not in select {}: a process whose every
+			// goroutine blocks forever is ended by Go's deadlock check, a
+			// crash, whenever no runtime timer happens to be pending.
+			for {
+				time.Sleep(time.Hour)
+			}
 		case "exit":
 			os.Exit(3)
 		case "oom": // as the kernel's OOM killer would
