@@ -29,6 +29,7 @@ type rowPool struct {
 	slots        []*rowSlot // the rows in the DOM, in its order
 	spare        []*rowSlot // rows out of the DOM, to reuse
 	top, bottom  spacer
+	writes       textWrites // the cells' texts, written once a paint
 	// Scratch space, kept to allocate nothing at a frame.
 	next    []*rowSlot
 	left    []*rowSlot // slots whose row left the view
@@ -48,9 +49,10 @@ type rowShape struct {
 // rowSlot is one row's elements and what they show.
 type rowSlot struct {
 	tr       app.Value
+	dataset  app.Value   // tr's: data-row is written as a number, not a string for Go to finalize
 	box      app.Value   // the selection input, if the table has one
 	cells    []app.Value // each column's td
-	texts    []app.Value // each td's text node
+	text0    int         // the first td's text node in the pool's writes; the others follow
 	shown    []string    // each text node's text
 	row      int         // the data row shown, -1: none yet
 	selected int8        // 1 selected, 0 not, -1 not known (a box the user clicked)
@@ -62,6 +64,7 @@ type rowSlot struct {
 // for some: the last row element is then a data row at the table's end.
 type spacer struct {
 	tr    app.Value
+	style app.Value // tr's
 	rows  int
 	shown bool
 }
@@ -74,6 +77,7 @@ func (t *rowPool) attach(root app.Value, scrolled func()) {
 	// A new body: rows made for another are not in it.
 	t.slots, t.spare, t.shape = nil, nil, rowShape{}
 	t.top, t.bottom = spacer{}, spacer{}
+	t.writes.reset()
 	t.onScroll = app.FuncOf(func(app.Value, []app.Value) any {
 		scrolled()
 		return nil
@@ -102,12 +106,13 @@ func (t *rowPool) paint(s *tableState, p *tableProps, rows []int, before, after 
 		t.reset(shape)
 	}
 	t.place(rows)
-	t.fit(&t.top, before, func(tr app.Value) { t.body.Call("insertBefore", tr, t.body.Get("firstChild")) })
-	t.fit(&t.bottom, after, func(tr app.Value) { t.body.Call("appendChild", tr) })
+	t.fit(&t.top, before, func(tr app.Value) { t.body.Call("prepend", tr) })
+	t.fit(&t.bottom, after, func(tr app.Value) { t.body.Call("append", tr) })
 	t.order()
 	for k, i := range rows {
-		t.slots[k].write(p, s.cellTexts(p.columns, i), i)
+		t.slots[k].write(p, s.cellTexts(p.columns, i), i, &t.writes)
 	}
+	t.writes.flush()
 }
 
 // reset empties the body, for rows of another shape.
@@ -115,6 +120,7 @@ func (t *rowPool) reset(shape rowShape) {
 	t.body.Set("textContent", "")
 	t.shape, t.slots, t.spare = shape, nil, nil
 	t.top.shown, t.bottom.shown = false, false
+	t.writes.reset()
 }
 
 // place chooses each row's slot: the one showing it already, else one whose
@@ -166,6 +172,7 @@ func (t *rowPool) fit(sp *spacer, n int, insert func(app.Value)) {
 		if sp.tr == nil {
 			sp.tr = app.Window().Get("document").Call("createElement", "tr")
 			sp.tr.Set("className", "lc-table-spacer")
+			sp.style = sp.tr.Get("style")
 		}
 		insert(sp.tr)
 		sp.shown = true
@@ -177,7 +184,7 @@ func (t *rowPool) fit(sp *spacer, n int, insert func(app.Value)) {
 		return
 	}
 	if n != sp.rows {
-		sp.tr.Get("style").Set("height", strconv.Itoa(n*rowHeight)+"px")
+		sp.style.Set("height", strconv.Itoa(n*rowHeight)+"px")
 		sp.rows = n
 	}
 }
@@ -185,7 +192,8 @@ func (t *rowPool) fit(sp *spacer, n int, insert func(app.Value)) {
 // order moves the slots into their order in the DOM. The longest run of
 // them already in order stays; each of the others moves in front of the
 // slot after it (or of the bottom spacer): a scroll of a few rows moves
-// those few.
+// those few. (before and append, not insertBefore: they return nothing,
+// where insertBefore returns the node, a js.Value for Go to finalize.)
 func (t *rowPool) order() {
 	n := len(t.slots)
 	t.inPlace = slices.Grow(t.inPlace[:0], n)[:n]
@@ -193,13 +201,17 @@ func (t *rowPool) order() {
 	for _, k := range t.longestRun() {
 		t.inPlace[k] = true
 	}
-	var anchor any // nil: the body's end
+	var anchor app.Value // nil: the body's end
 	if t.bottom.shown {
 		anchor = t.bottom.tr
 	}
 	for k := n - 1; k >= 0; k-- {
-		if !t.inPlace[k] {
-			t.body.Call("insertBefore", t.slots[k].tr, anchor)
+		switch {
+		case t.inPlace[k]:
+		case anchor == nil:
+			t.body.Call("append", t.slots[k].tr)
+		default:
+			anchor.Call("before", t.slots[k].tr)
 		}
 		anchor = t.slots[k].tr
 	}
@@ -239,36 +251,39 @@ func (t *rowPool) longestRun() []int {
 func (t *rowPool) newSlot() *rowSlot {
 	doc := app.Window().Get("document")
 	slot := &rowSlot{tr: doc.Call("createElement", "tr"), row: -1, selected: -1, active: -1}
+	slot.dataset = slot.tr.Get("dataset")
 	if t.shape.box != "" {
 		td := doc.Call("createElement", "td")
 		td.Set("className", "lc-table-select")
 		slot.box = doc.Call("createElement", "input")
 		slot.box.Set("type", t.shape.box)
-		td.Call("appendChild", slot.box)
-		slot.tr.Call("appendChild", td)
+		td.Call("append", slot.box)
+		slot.tr.Call("append", td)
 	}
-	for range t.shape.columns {
+	for c := range t.shape.columns {
 		td := doc.Call("createElement", "td")
 		text := doc.Call("createTextNode", "")
-		td.Call("appendChild", text)
-		slot.tr.Call("appendChild", td)
+		td.Call("append", text)
+		slot.tr.Call("append", td)
 		slot.cells = append(slot.cells, td)
-		slot.texts = append(slot.texts, text)
+		if k := t.writes.add(text); c == 0 {
+			slot.text0 = k
+		}
 		slot.shown = append(slot.shown, "")
 	}
 	return slot
 }
 
 // write shows data row i, whose cells' texts are texts, writing only what
-// differs from what the slot shows.
-func (slot *rowSlot) write(p *tableProps, texts []string, i int) {
+// differs from what the slot shows; the texts are written at w's flush.
+func (slot *rowSlot) write(p *tableProps, texts []string, i int, w *textWrites) {
 	if slot.row != i {
-		slot.tr.Call("setAttribute", "data-row", strconv.Itoa(i))
+		slot.dataset.Set("row", i)
 		slot.row = i
 	}
 	for c, text := range texts {
 		if slot.shown[c] != text {
-			slot.texts[c].Set("data", text)
+			w.set(slot.text0+c, text)
 			slot.shown[c] = text
 		}
 	}

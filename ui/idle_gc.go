@@ -23,10 +23,11 @@ import (
 // busyGCPercent is GOGC in the browser: Go's own collections, those that
 // run inside whatever allocates, come when the heap has grown by four times
 // what was live, not once. A collection of a page holding a 10,000-row
-// table (a heap of 6–10 MB) took 50–55 ms in one piece, inside a scrolled
-// frame, and the idle collection finds no idle period while the page is
-// busy (BenchmarkDataTable). The idle collection keeps the heap small
-// whenever the page rests.
+// table (a heap of 6–10 MB) runs in one piece, inside a scrolled frame or a
+// sort, and the idle collection finds no idle period while the page is busy
+// (BenchmarkDataTable): 50–92 ms while the table's cells were js.Values with
+// finalizers, 7–16 ms since they cross in one call (datatable_texts.go).
+// The idle collection keeps the heap small whenever the page rests.
 const busyGCPercent = 400
 
 func init() {

@@ -37,7 +37,8 @@ const updateCheck = `    const newSW = registration.installing;
 // 2-core machine that work, racing the page's own download and compile,
 // nearly doubled the first render. It also makes the server's page usable
 // before the wasm runs and instantiates the wasm straight from its fetch
-// (web/early.go), and fixes go-app's test for a new version (updateCheck).
+// (web/early.go), fixes go-app's test for a new version (updateCheck), and
+// defines the function a DataTable writes its cells with (web/texts.go).
 // An app.js that does not start as go-app v10's does is served as it is.
 func RenderFirst(goapp http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +54,7 @@ func RenderFirst(goapp http.Handler) http.Handler {
 			body = bytes.Replace(body, []byte(goappUpdateCheck), []byte(updateCheck), 1)
 			body = bytes.Replace(body, []byte(goappFetch), []byte(directFetch), 1)
 			body = bytes.Replace(body, []byte(goappProgress), []byte(noProgress), 1)
-			return append([]byte(earlyJS), body...), true
+			return append([]byte(earlyJS+textsJS), body...), true
 		})
 	})
 }
