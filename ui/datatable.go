@@ -82,9 +82,10 @@ const overscan = 10
 type tableState struct {
 	dataKey *byte // the data prop's JSON, by identity: the store keeps a value until it changes
 	rows    []table.Row
-	texts   [][]string // each row's cells as shown, by column, made the first time the row is
-	textsOf string     // the columns texts was made for
-	viewKey string     // the props' viewKey the view was made for
+	index   *table.Index // rows', for sorting them again
+	texts   [][]string   // each row's cells as shown, by column, made the first time the row is
+	textsOf string       // the columns texts was made for
+	viewKey string       // the props' viewKey the view was made for
 	view    []int
 	viewErr error
 	top     float64
@@ -228,13 +229,14 @@ func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, err
 	if len(raw) > 0 {
 		key = &raw[0]
 	}
-	if key != s.dataKey {
+	if key != s.dataKey || s.index == nil {
 		s.rows, s.texts = nil, nil
 		b.Decode("data", &s.rows)
+		s.index = table.NewIndex(s.rows)
 		s.dataKey, s.viewKey = key, "\xff" // no props' view key
 	}
 	if p.viewKey != s.viewKey {
-		s.view, s.viewErr = table.View(s.rows, p.columns, p.viewFilter, p.viewSort)
+		s.view, s.viewErr = s.index.View(p.columns, p.viewFilter, p.viewSort)
 		s.viewKey = p.viewKey
 	}
 	return s.rows, s.view, s.viewErr

@@ -45,39 +45,57 @@ type Cell struct {
 // rows, so that selection and active cells name rows of data, as Dash's
 // derived_virtual_indices do.
 func View(rows []Row, columns []Column, filter string, sortBy []Sort) ([]int, error) {
+	return NewIndex(rows).View(columns, filter, sortBy)
+}
+
+// Index is rows made ready for many views: each column's cells are reduced
+// to their sort keys the first time a view sorts by it, and kept. A table
+// keeps one while its data is the same: reading 10,000 rows' cells from
+// their maps was two thirds of a sort in the browser (17 ms of 25).
+type Index struct {
+	rows []Row
+	keys map[string][]sortKey // by column id: each row's cell's key
+}
+
+// NewIndex indexes rows, which it keeps: they must not change while it is
+// used. An Index is for one goroutine at a time.
+func NewIndex(rows []Row) *Index {
+	return &Index{rows: rows, keys: map[string][]sortKey{}}
+}
+
+// View is View of the index's rows.
+func (x *Index) View(columns []Column, filter string, sortBy []Sort) ([]int, error) {
 	q, err := ParseFilter(filter, columns)
 	if err != nil {
 		return nil, err
 	}
-	view := make([]int, 0, len(rows))
-	for i, r := range rows {
+	view := make([]int, 0, len(x.rows))
+	for i, r := range x.rows {
 		if q.Match(r) {
 			view = append(view, i)
 		}
 	}
 	if len(sortBy) > 0 {
-		sortView(view, rows, sortBy)
+		x.sort(view, sortBy)
 	}
 	return view, nil
 }
 
-// sortView sorts the indices in view by sortBy, stably. Each cell of a sort
-// column is reduced to its key once, before the sort: a comparison then
-// reads two keys from a slice, instead of two maps, type switches and (for
-// text) a conversion, about n·log n times. Ties are broken by the index,
-// which is the rows' order: the sort is stable without a stable algorithm.
-func sortView(view []int, rows []Row, sortBy []Sort) {
+// sort sorts the indices in view by sortBy, stably. Each cell of a sort
+// column is reduced to its key once: a comparison then reads two keys from
+// a slice, instead of two maps, type switches and (for text) a conversion,
+// about n·log n times. Ties are broken by the index, which is the rows'
+// order: the sort is stable without a stable algorithm.
+func (x *Index) sort(view []int, sortBy []Sort) {
 	keys := make([][]sortKey, len(sortBy))
+	desc := make([]bool, len(sortBy))
 	for k, s := range sortBy {
-		keys[k] = make([]sortKey, len(rows))
-		for _, i := range view {
-			keys[k][i] = keyOf(rows[i][s.ColumnID])
-		}
+		keys[k], desc[k] = x.keysOf(s.ColumnID), s.Direction == "desc"
 	}
 	slices.SortFunc(view, func(a, b int) int {
-		for k, s := range sortBy {
-			c := keys[k][a].compare(keys[k][b])
-			if s.Direction == "desc" {
+		for k, column := range keys {
+			c := column[a].compare(column[b])
+			if desc[k] {
 				c = -c
 			}
 			if c != 0 {
@@ -86,6 +104,19 @@ func sortView(view []int, rows []Row, sortBy []Sort) {
 		}
 		return cmp.Compare(a, b)
 	})
+}
+
+// keysOf is every row's key in column id.
+func (x *Index) keysOf(id string) []sortKey {
+	keys, ok := x.keys[id]
+	if !ok {
+		keys = make([]sortKey, len(x.rows))
+		for i, r := range x.rows {
+			keys[i] = keyOf(r[id])
+		}
+		x.keys[id] = keys
+	}
+	return keys
 }
 
 // sortKey is a cell as Compare orders it: its rank, then its number (a

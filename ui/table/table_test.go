@@ -26,11 +26,13 @@ func rows(t *testing.T) []Row {
 }
 
 func TestViewFiltersAndSorts(t *testing.T) {
+	shared := NewIndex(rows(t))
 	for _, c := range []struct {
 		filter string
 		sortBy []Sort
 		want   []int
 	}{
+		{"{city} contains B", []Sort{{"country", "desc"}}, []int{1, 3}},
 		{"", nil, []int{0, 1, 2, 3, 4}},
 		{"", []Sort{{"pop", "asc"}}, []int{4, 3, 1, 0, 2}},
 		{"", []Sort{{"pop", "desc"}}, []int{2, 0, 1, 3, 4}},
@@ -47,6 +49,12 @@ func TestViewFiltersAndSorts(t *testing.T) {
 		got, err := View(rows(t), columns, c.filter, c.sortBy)
 		if err != nil || !slices.Equal(got, c.want) {
 			t.Errorf("View(%q, %v) = %v, %v; want %v", c.filter, c.sortBy, got, err, c.want)
+		}
+		// One index for every case, as a table keeps: the keys a filtered
+		// view's sort made are every row's.
+		got, err = shared.View(columns, c.filter, c.sortBy)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("an index's View(%q, %v) = %v, %v; want %v", c.filter, c.sortBy, got, err, c.want)
 		}
 	}
 }
@@ -124,6 +132,18 @@ func BenchmarkViewSort10000(b *testing.B) {
 	}
 	for b.Loop() {
 		View(rs, nil, "{n} > 100", []Sort{{"n", "desc"}})
+	}
+}
+
+// A table's sort after the first: the keys are the index's.
+func BenchmarkIndexViewSort10000(b *testing.B) {
+	rs := make([]Row, 10000)
+	for i := range rs {
+		rs[i] = Row{"n": float64((i * 7919) % 10000), "s": strings.Repeat("x", i%17)}
+	}
+	index := NewIndex(rs)
+	for b.Loop() {
+		index.View(nil, "", []Sort{{"n", "desc"}})
 	}
 }
 
