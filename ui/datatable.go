@@ -231,7 +231,9 @@ func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, err
 	}
 	if key != s.dataKey || s.index == nil {
 		s.rows, s.texts = nil, nil
-		b.Decode("data", &s.rows)
+		if len(raw) > 0 {
+			s.rows, _ = table.DecodeRows(raw) // data that is not rows shows none
+		}
 		s.index = table.NewIndex(s.rows)
 		s.dataKey, s.viewKey = key, "\xff" // no props' view key
 	}
