@@ -78,6 +78,15 @@ func reportBuilder(t *testing.T, tab tabber) {
 			else requestAnimationFrame(watchPreview);
 		};
 		watchPreview();`)
+	// The chart is drawn in a task of its own, after the table's rows that
+	// came with it (ui/graph.go, plotSoon): the mutations of one task reach
+	// an observer in one batch.
+	script(t, ctx, `window.batches = [];
+		new MutationObserver(list => {
+			const table = list.some(m => m.target.closest?.('#report_table tbody') || m.target.parentElement?.closest('#report_table tbody'));
+			const chart = list.some(m => m.target.closest?.('#report_graph') || m.target.parentElement?.closest('#report_graph'));
+			window.batches.push({table, chart});
+		}).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});`)
 	click(t, ctx, "#report_run")
 	// Upload as an output: Running disables it while the job runs; the
 	// preview arrives in parts (set_props) while it runs.
@@ -85,6 +94,10 @@ func reportBuilder(t *testing.T, tab tabber) {
 	waitJS(t, ctx, `window.sawPartPreview`)
 	waitJS(t, ctx, reportPlot+`.data?.[0]?.y?.length > 0 && `+reportPlot+`.offsetHeight > 0`)
 	waitJS(t, ctx, reportStatusText+` === 'Report of 40 rows ready: saved as report.csv'`)
+	if both := evalJS[map[string]int](t, ctx, `({both: batches.filter(b => b.table && b.chart).length,
+			table: batches.filter(b => b.table).length, chart: batches.filter(b => b.chart).length})`); both["both"] > 0 || both["table"] == 0 || both["chart"] == 0 {
+		t.Fatalf("tasks that changed the table and the chart: %v (want none, and some that changed each)", both)
+	}
 	// Only the rows in view are in the DOM; the scroll box is the whole table's height.
 	waitJS(t, ctx, `!document.querySelector('#report_csv input').disabled && document.querySelector('#report_table .lc-table-scroll').scrollHeight >= 40 * 33`)
 
