@@ -107,7 +107,7 @@ type tableState struct {
 func stateOf(b *Bound) *tableState {
 	s, _ := b.Local("table").(*tableState)
 	if s == nil {
-		s = &tableState{height: 400, typed: map[string]string{}}
+		s = &tableState{height: 400, typed: map[string]string{}, index: table.NewIndex(nil)}
 		s.onCell = func(ctx app.Context, e app.Event) {
 			p := s.props(b)
 			if row, col, ok := cellOf(e, p); ok {
@@ -229,7 +229,7 @@ func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, err
 	if len(raw) > 0 {
 		key = &raw[0]
 	}
-	if key != s.dataKey || s.index == nil {
+	if key != s.dataKey {
 		s.rows, s.texts = nil, nil
 		if len(raw) > 0 {
 			s.rows, _ = table.DecodeRows(raw) // data that is not rows shows none
