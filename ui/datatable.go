@@ -24,10 +24,15 @@ var dataTableKind = Register(Kind{
 			paintRows(b)
 		}
 		s.pool.attach(ctx.JSSrc(), scrolled)
+		s.decoder.stopped = false
 		scrolled()
 	},
-	Changed:  func(_ app.Context, b *Bound) { paintRows(b) },
-	Dismount: func(b *Bound) { stateOf(b).pool.detach() },
+	Changed: func(_ app.Context, b *Bound) { paintRows(b) },
+	Dismount: func(b *Bound) {
+		s := stateOf(b)
+		s.pool.detach()
+		s.decoder.stop()
+	},
 })
 
 // DataTableElem is a bound table, as Dash's dash_table.DataTable. Props:
@@ -75,14 +80,15 @@ const rowHeight = 33
 // overscan is how many rows beyond the view are rendered either side.
 const overscan = 10
 
-// tableState is what a table keeps outside the store: its decoded data and
-// view, cached while the props they come from stay the same (decoding and
-// sorting 10,000 rows at every scroll would be the whole cost), its scroll
+// tableState is what a table keeps outside the store: its data and view,
+// cached while the props they come from stay the same (decoding and sorting
+// 10,000 rows at every scroll would be the whole cost), its scroll
 // position, and what was typed in the filter boxes.
 type tableState struct {
-	dataKey *byte // the data prop's JSON, by identity: the store keeps a value until it changes
-	rows    []table.Row
-	index   *table.Index // rows', for sorting them again
+	dataKey *byte          // the data prop's JSON, by identity: the store keeps a value until it changes
+	data    *table.Records // decoded as they are read (datatable_decode.go)
+	decoder rowDecoder
+	index   *table.Index // every row, decoded, for filtering and sorting: made by the first view that does
 	texts   [][]string   // each row's cells as shown, by column, made the first time the row is
 	textsOf string       // the columns texts was made for
 	viewKey string       // the props' viewKey the view was made for
@@ -107,7 +113,7 @@ type tableState struct {
 func stateOf(b *Bound) *tableState {
 	s, _ := b.Local("table").(*tableState)
 	if s == nil {
-		s = &tableState{height: 400, typed: map[string]string{}, index: table.NewIndex(nil)}
+		s = &tableState{height: 400, typed: map[string]string{}, data: table.Decoded(nil)}
 		s.onCell = func(ctx app.Context, e app.Event) {
 			p := s.props(b)
 			if row, col, ok := cellOf(e, p); ok {
@@ -132,8 +138,8 @@ func (s *tableState) keepTexts(columns []table.Column) {
 	for _, c := range columns {
 		key += c.ID + "\x00"
 	}
-	if key != s.textsOf || len(s.texts) != len(s.rows) {
-		s.texts, s.textsOf = make([][]string, len(s.rows)), key
+	if key != s.textsOf || len(s.texts) != s.data.Len() {
+		s.texts, s.textsOf = make([][]string, s.data.Len()), key
 	}
 }
 
@@ -141,9 +147,9 @@ func (s *tableState) keepTexts(columns []table.Column) {
 // the row is rendered, so that scrolling back and forth formats nothing.
 func (s *tableState) cellTexts(columns []table.Column, i int) []string {
 	if s.texts[i] == nil {
-		texts := make([]string, len(columns))
+		texts, row := make([]string, len(columns)), s.data.Row(i)
 		for ci, c := range columns {
-			texts[ci] = table.Text(s.rows[i][c.ID])
+			texts[ci] = table.Text(row[c.ID])
 		}
 		s.texts[i] = texts
 	}
@@ -221,33 +227,51 @@ func readTableProps(b *Bound) tableProps {
 	return p
 }
 
-// rowsAndView returns the data and the indices of the rows to show, in
-// order, from the cache while data, filter and sort are unchanged.
-func rowsAndView(b *Bound, s *tableState, p tableProps) ([]table.Row, []int, error) {
+// viewOf returns the indices of the rows to show, in order, from the cache
+// while data, filter and sort are unchanged.
+func viewOf(b *Bound, s *tableState, p tableProps) ([]int, error) {
 	raw := b.Raw("data")
 	var key *byte
 	if len(raw) > 0 {
 		key = &raw[0]
 	}
 	if key != s.dataKey {
-		s.rows, s.texts = nil, nil
+		s.data, s.texts, s.index = table.Decoded(nil), nil, nil
 		if len(raw) > 0 {
-			s.rows, _ = table.DecodeRows(raw) // data that is not rows shows none
+			if data, err := table.SplitRecords(raw); err == nil { // data that is not rows shows none
+				s.data = data
+			}
 		}
-		s.index = table.NewIndex(s.rows)
 		s.dataKey, s.viewKey = key, "\xff" // no props' view key
+		s.decodeWhenRested()
 	}
 	if p.viewKey != s.viewKey {
-		s.view, s.viewErr = s.index.View(p.columns, p.viewFilter, p.viewSort)
+		s.view, s.viewErr = s.viewNow(p)
 		s.viewKey = p.viewKey
 	}
-	return s.rows, s.view, s.viewErr
+	return s.view, s.viewErr
+}
+
+// viewNow makes the view: every row in order, unless the table filters or
+// sorts, which reads every row.
+func (s *tableState) viewNow(p tableProps) ([]int, error) {
+	if p.viewFilter == "" && len(p.viewSort) == 0 {
+		view := make([]int, s.data.Len())
+		for i := range view {
+			view[i] = i
+		}
+		return view, nil
+	}
+	if s.index == nil {
+		s.index = table.NewIndex(s.data.All())
+	}
+	return s.index.View(p.columns, p.viewFilter, p.viewSort)
 }
 
 func renderDataTable(b *Bound) app.UI {
 	s := stateOf(b)
 	p := s.props(b)
-	_, view, err := rowsAndView(b, s, p)
+	view, err := viewOf(b, s, p)
 	pageSize := b.Int("page_size")
 	body := app.TBody().OnClick(s.onCell).OnChange(s.onSelect)
 	if !app.IsClient {
@@ -291,7 +315,7 @@ func paintRows(b *Bound) {
 		return
 	}
 	p := s.props(b)
-	_, view, _ := rowsAndView(b, s, p)
+	view, _ := viewOf(b, s, p)
 	s.keepTexts(p.columns)
 	rows, before, after := s.rowsInView(b, view)
 	s.pool.paint(s, &p, rows, before, after)
