@@ -279,7 +279,21 @@ func (c *conn) writeFrame(m protocol.Message) error {
 		}
 	}
 	c.ws.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-	return c.ws.WriteMessage(websocket.TextMessage, data)
+	return c.ws.WriteMessage(frameType(data), data)
+}
+
+// binaryFrom is the size from which a message goes as a binary frame, the
+// same UTF-8 JSON: a browser hands a text frame to the page as a string,
+// which the wasm gets by encoding it again into a buffer and copying that, 9
+// ms for a megabyte in a busy page (docs/BENCHMARKS.md), where a binary
+// frame is one copy. Smaller messages stay text, readable in DevTools.
+const binaryFrom = 16 << 10
+
+func frameType(data []byte) int {
+	if len(data) >= binaryFrom {
+		return websocket.BinaryMessage
+	}
+	return websocket.TextMessage
 }
 
 // close ends the connection; reason, when given, goes to the client in the

@@ -265,3 +265,39 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// A message of 16 KB or more goes as a binary frame, the same JSON: a
+// browser hands a text frame to the wasm as a string it must encode again
+// (PROTOCOL.md). A smaller one stays a text frame.
+func TestLargeMessagesAreBinaryFrames(t *testing.T) {
+	ts := serve(t, server.Config{})
+	w, _ := connect(t, ts.url, "")
+	for i, c := range []struct {
+		in   string
+		kind int
+	}{
+		{"hi", websocket.TextMessage},
+		{strings.Repeat("a", 20<<10), websocket.BinaryMessage},
+	} {
+		req := uint64(i + 1)
+		w.send(call(req, echo.ID(), value("echo_in", "value", c.in)))
+		for {
+			w.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+			kind, data, err := w.ws.ReadMessage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := protocol.Decode(data)
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if m.Type != protocol.TypeResult || m.Req != req {
+				continue
+			}
+			if kind != c.kind || len(m.Props) != 1 || string(m.Props[0].Value) != `"`+strings.ToUpper(c.in)+`"` {
+				t.Fatalf("the answer to %d bytes: frame type %d (want %d), props %.60s", len(c.in), kind, c.kind, m.Props)
+			}
+			break
+		}
+	}
+}
