@@ -80,11 +80,15 @@ func collectWhenIdle() {
 
 // collectIfIdle collects when the page has nothing in flight, allocated
 // enough since the last collection, and has remaining ms of idle time for it.
+// The first time, it collects whatever was allocated: a page's first
+// collection is 30–60 ms however small the heap, as V8 compiles the
+// collector's code, and made when the page first rests, it is not made
+// later inside a busy task (the first preview of a report's rows).
 func collectIfIdle(remaining float64) {
 	if p := active.Load(); p != nil && p.client.InFlight() > 0 {
 		return // the call that started meanwhile asks again when it ends
 	}
-	if allocatedSinceGC() < idleGCAfter {
+	if allocatedSinceGC() < idleGCAfter && idleGC.took > 0 {
 		return
 	}
 	if !idleFits(remaining, idleGC.took, idleGCMinIdle) {
