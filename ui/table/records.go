@@ -12,7 +12,8 @@ import "encoding/json"
 //
 // A Records is for one goroutine at a time.
 type Records struct {
-	data    string  // one copy of the data: the rows' keys and texts are slices of it
+	data    []byte  // the data prop's JSON, not copied: a page's props are never changed in place
+	text    string  // one copy of data, made to decode many rows: their keys and texts are slices of it
 	starts  []int32 // each record's first byte in data, and one past its last
 	ends    []int32
 	rows    []Row
@@ -27,11 +28,13 @@ type Records struct {
 // are (the protocol and the props keeper check them). A record that is not,
 // or that encoding/json cannot read (a number beyond float64's range), reads
 // as an empty row, where DecodeRows fails the whole data.
+//
+// data is kept, not copied, and must not change while the Records is used:
+// a copy was a megabyte of garbage at each of a report's previews.
 func SplitRecords(data []byte) (*Records, error) {
-	s := string(data)
-	if starts, ends, ok := split(s); ok {
+	if starts, ends, ok := split(data); ok {
 		n := len(starts)
-		return &Records{data: s, starts: starts, ends: ends, rows: make([]Row, n), done: make([]bool, n)}, nil
+		return &Records{data: data, starts: starts, ends: ends, rows: make([]Row, n), done: make([]bool, n)}, nil
 	}
 	rows, err := DecodeRows(data)
 	if err != nil {
@@ -67,6 +70,9 @@ func (r *Records) Row(i int) Row {
 // DecodeNext decodes up to n rows not decoded yet, in order, and reports
 // whether every row now is.
 func (r *Records) DecodeNext(n int) bool {
+	if r.text == "" && r.next < len(r.rows) {
+		r.text = string(r.data)
+	}
 	for ; n > 0 && r.next < len(r.rows); r.next++ {
 		if !r.done[r.next] {
 			r.Row(r.next)
@@ -88,7 +94,12 @@ func (r *Records) All() []Row {
 // decode reads record i as encoding/json would: in one pass when it is
 // flat, else by reflection.
 func (r *Records) decode(i int) Row {
-	record := r.data[r.starts[i]:r.ends[i]]
+	var record string
+	if r.text != "" {
+		record = r.text[r.starts[i]:r.ends[i]]
+	} else {
+		record = string(r.data[r.starts[i]:r.ends[i]]) // a row shown: its own copy
+	}
 	flat := flatReader{s: record}
 	if row, ok := flat.record(); ok && flat.end() {
 		return row
@@ -105,10 +116,10 @@ func (r *Records) decode(i int) Row {
 // the array's shape, not the records' insides (see SplitRecords): one loop
 // over the bytes, with no call a byte, since the browser's wasm is built
 // without inlining.
-func split(s string) (starts, ends []int32, ok bool) {
+func split(s []byte) (starts, ends []int32, ok bool) {
 	i := skipSpace(s, 0)
 	if i < len(s) && s[i] == 'n' {
-		return nil, nil, len(s)-i >= 4 && s[i:i+4] == "null" && skipSpace(s, i+4) == len(s)
+		return nil, nil, isNull(s, i) && skipSpace(s, i+4) == len(s)
 	}
 	if i >= len(s) || s[i] != '[' {
 		return nil, nil, false
@@ -123,7 +134,7 @@ func split(s string) (starts, ends []int32, ok bool) {
 			if i, ok = skipObject(s, i); !ok {
 				return nil, nil, false
 			}
-		case len(s)-i >= 4 && s[i:i+4] == "null":
+		case isNull(s, i):
 			i += 4
 		default:
 			return nil, nil, false
@@ -143,7 +154,7 @@ func split(s string) (starts, ends []int32, ok bool) {
 
 // skipObject returns the offset just past the object that starts at s[i],
 // by its brackets and strings.
-func skipObject(s string, i int) (int, bool) {
+func skipObject(s []byte, i int) (int, bool) {
 	depth := 0
 	for ; i < len(s); i++ {
 		switch s[i] {
@@ -166,9 +177,12 @@ func skipObject(s string, i int) (int, bool) {
 
 // skipSpace returns the offset of the first byte at or after i that is not
 // JSON's space.
-func skipSpace(s string, i int) int {
+func skipSpace(s []byte, i int) int {
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 		i++
 	}
 	return i
 }
+
+// isNull reports whether s holds null at i.
+func isNull(s []byte, i int) bool { return len(s)-i >= 4 && string(s[i:i+4]) == "null" }

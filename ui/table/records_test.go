@@ -57,7 +57,7 @@ func checkSplit(t *testing.T, data string) {
 func eachRecord(records *Records) []Row {
 	rows := make([]Row, records.Len())
 	for i := range rows {
-		if json.Unmarshal([]byte(records.data[records.starts[i]:records.ends[i]]), &rows[i]) != nil {
+		if json.Unmarshal(records.data[records.starts[i]:records.ends[i]], &rows[i]) != nil {
 			rows[i] = nil
 		}
 	}
