@@ -113,7 +113,7 @@ type tableState struct {
 func stateOf(b *Bound) *tableState {
 	s, _ := b.Local("table").(*tableState)
 	if s == nil {
-		s = &tableState{height: 400, typed: map[string]string{}, data: table.Decoded(nil)}
+		s = &tableState{height: 400, typed: map[string]string{}, data: table.RecordsOf(nil)}
 		s.onCell = func(ctx app.Context, e app.Event) {
 			p := s.props(b)
 			if row, col, ok := cellOf(e, p); ok {
@@ -236,7 +236,7 @@ func viewOf(b *Bound, s *tableState, p tableProps) ([]int, error) {
 		key = &raw[0]
 	}
 	if key != s.dataKey {
-		s.data, s.texts, s.index = table.Decoded(nil), nil, nil
+		s.data, s.texts, s.index = table.RecordsOf(nil), nil, nil
 		if len(raw) > 0 {
 			if data, err := table.SplitRecords(raw); err == nil { // data that is not rows shows none
 				s.data = data

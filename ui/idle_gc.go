@@ -81,7 +81,7 @@ func collectWhenIdle() {
 // collectIfIdle collects when the page has nothing in flight, allocated
 // enough since the last collection, and has remaining ms of idle time for it.
 // The first time, it collects whatever was allocated: a page's first
-// collection is 30–60 ms however small the heap, as V8 compiles the
+// collection is 40–90 ms however small the heap, as V8 compiles the
 // collector's code, and made when the page first rests, it is not made
 // later inside a busy task (the first preview of a report's rows).
 func collectIfIdle(remaining float64) {

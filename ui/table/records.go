@@ -40,11 +40,11 @@ func SplitRecords(data []byte) (*Records, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Decoded(rows), nil
+	return RecordsOf(rows), nil
 }
 
-// Decoded returns rows, already decoded, as Records.
-func Decoded(rows []Row) *Records {
+// RecordsOf returns rows, already decoded, as Records.
+func RecordsOf(rows []Row) *Records {
 	done := make([]bool, len(rows))
 	for i := range done {
 		done[i] = true
