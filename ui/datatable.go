@@ -147,9 +147,9 @@ func (s *tableState) keepTexts(columns []table.Column) {
 // the row is rendered, so that scrolling back and forth formats nothing.
 func (s *tableState) cellTexts(columns []table.Column, i int) []string {
 	if s.texts[i] == nil {
-		texts, row := make([]string, len(columns)), s.data.Row(i)
+		texts := make([]string, len(columns))
 		for ci, c := range columns {
-			texts[ci] = table.Text(row[c.ID])
+			texts[ci] = s.data.Text(i, c.ID)
 		}
 		s.texts[i] = texts
 	}
@@ -263,7 +263,7 @@ func (s *tableState) viewNow(p tableProps) ([]int, error) {
 		return view, nil
 	}
 	if s.index == nil {
-		s.index = table.NewIndex(s.data.All())
+		s.index = s.data.Index()
 	}
 	return s.index.View(p.columns, p.viewFilter, p.viewSort)
 }

@@ -62,79 +62,98 @@ func decodeFlat(s string) ([]Row, bool) {
 	}
 }
 
-// record reads an object, or null.
+// record reads an object, or null, as a Row.
 func (r *flatReader) record() (Row, bool) {
+	row := Row{}
+	null, ok := r.object(func(key string, c cell) { row[key] = c.value(r.s, nil) })
+	if null {
+		return nil, ok
+	}
+	return row, ok
+}
+
+// object reads an object, giving set each of its fields in order, or null.
+func (r *flatReader) object(set func(key string, c cell)) (null, ok bool) {
 	r.space()
 	if r.literal("null") {
-		return nil, true
+		return true, true
 	}
 	if !r.byte('{') {
-		return nil, false
+		return false, false
 	}
-	row := Row{}
 	if r.space(); r.byte('}') {
-		return row, true
+		return false, true
 	}
 	for {
 		r.space()
 		key, ok := r.str()
 		if r.space(); !ok || !r.byte(':') {
-			return nil, false
+			return false, false
 		}
 		r.space()
-		if row[key], ok = r.cell(); !ok {
-			return nil, false
+		c, ok := r.cell()
+		if !ok {
+			return false, false
 		}
+		set(key, c)
 		r.space()
 		if r.byte('}') {
-			return row, true
+			return false, true
 		}
 		if !r.byte(',') {
-			return nil, false
+			return false, false
 		}
 	}
 }
 
-// cell reads a string, a number, a boolean or null.
-func (r *flatReader) cell() (any, bool) {
+// cell reads a string, a number, a boolean or null. A string is its bytes
+// in s, not a copy.
+func (r *flatReader) cell() (cell, bool) {
 	if r.at >= len(r.s) {
-		return nil, false
+		return cell{}, false
 	}
 	switch c := r.s[r.at]; {
 	case c == '"':
-		return r.str()
+		from, to, ok := r.span()
+		return cell{kind: textCell, from: int32(from), to: int32(to)}, ok
 	case c == '-' || '0' <= c && c <= '9':
-		return r.number()
+		n, ok := r.number()
+		return cell{kind: numberCell, num: n}, ok
 	case r.literal("true"):
-		return true, true
+		return cell{kind: trueCell}, true
 	case r.literal("false"):
-		return false, true
+		return cell{kind: falseCell}, true
 	case r.literal("null"):
-		return nil, true
+		return cell{kind: nullCell}, true
 	}
-	return nil, false
+	return cell{}, false
 }
 
 // str reads a string without escapes, control characters or invalid
 // UTF-8: those encoding/json rewrites, and is left to.
 func (r *flatReader) str() (string, bool) {
+	from, to, ok := r.span()
+	return r.s[from:to], ok
+}
+
+// span reads a string as str does, and returns where its text is in s.
+func (r *flatReader) span() (from, to int, ok bool) {
 	if !r.byte('"') {
-		return "", false
+		return 0, 0, false
 	}
 	start, ascii := r.at, true
 	for ; r.at < len(r.s); r.at++ {
 		switch c := r.s[r.at]; {
 		case c == '"':
-			s := r.s[start:r.at]
 			r.at++
-			return s, ascii || utf8.ValidString(s)
+			return start, r.at - 1, ascii || utf8.ValidString(r.s[start:r.at-1])
 		case c == '\\' || c < 0x20:
-			return "", false
+			return 0, 0, false
 		case c >= utf8.RuneSelf:
 			ascii = false
 		}
 	}
-	return "", false
+	return 0, 0, false
 }
 
 // number reads a number as JSON writes it: -?int frac? exp?.

@@ -109,19 +109,20 @@ func parseNumber(v string) (float64, bool) {
 // Match reports whether r passes every term.
 func (f Filter) Match(r Row) bool {
 	for _, t := range f.terms {
-		if !t.match(r[t.column]) {
+		if !t.match(keyOf(r[t.column])) {
 			return false
 		}
 	}
 	return true
 }
 
-func (t term) match(cell any) bool {
+// match reports whether a cell, by its key, passes the term.
+func (t term) match(cell sortKey) bool {
 	switch t.op {
 	case "contains":
-		return strings.Contains(text(cell), t.value)
+		return strings.Contains(cell.str(), t.value)
 	case "icontains":
-		return strings.Contains(strings.ToLower(text(cell)), strings.ToLower(t.value))
+		return strings.Contains(strings.ToLower(cell.str()), strings.ToLower(t.value))
 	}
 	c := t.compare(cell)
 	switch t.op {
@@ -142,11 +143,11 @@ func (t term) match(cell any) bool {
 
 // compare orders the cell against the term's value: as numbers when both
 // are, else as text.
-func (t term) compare(cell any) int {
-	if n, ok := number(cell); ok && t.isNum {
-		return cmp.Compare(n, t.num)
+func (t term) compare(cell sortKey) int {
+	if cell.rank == rankNumber && t.isNum {
+		return cmp.Compare(cell.num, t.num)
 	}
-	return textKey(text(cell)).compare(textKey(t.value))
+	return textKey(cell.str()).compare(textKey(t.value))
 }
 
 // ColumnFilter turns what a user typed in a column's filter box into a
