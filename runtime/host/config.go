@@ -30,6 +30,7 @@ type Config struct {
 	Secret        string        // -secret: signs session tokens; web processes sharing it resume each other's sessions
 	WebDir        string        // -web: serve the app's assets from this directory, as they are
 	DebugAddr     string        // -debug-addr: Go's profiles on a listener of their own
+	Domain        string        // -domain: the host name the pages are reached at, for their og:url and og:image
 	LogLevel      slog.Level    // -log-level
 	// Dev: -dev: dev mode, as Dash's debug=True (docs/GETTING-STARTED.md):
 	// Run watches the module, rebuilds the wasm and the server on save,

@@ -23,6 +23,7 @@ func pages(c Config, assets *web.Assets) http.Handler {
 		ShortName:   c.Name,
 		Title:       c.Title,
 		Description: c.Description,
+		Domain:      c.Domain,
 		Icon: app.Icon{
 			Default:  "/web/icons/icon-192.png",
 			Large:    "/web/icons/icon-512.png",

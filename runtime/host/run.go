@@ -66,6 +66,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.WebDir, "web", c.WebDir, "serve the app's assets (app.wasm, node_modules) from this directory, as they are (no build)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "dev mode: rebuild and restart the server on save, reload the pages, show errors with their text and stack (default: on under `go run`; never in a production binary)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's profiles (/debug/pprof/) on this address, apart from the pages (e.g. 127.0.0.1:6060); off when empty")
+	fs.StringVar(&c.Domain, "domain", c.Domain, "the host name the pages are reached at (dash.example.com), for the links they give of themselves (og:url, og:image)")
 	c.Redis.register(fs)
 	c.Limits.register(fs)
 	c.Edge.register(fs)
