@@ -9,9 +9,11 @@ import (
 )
 
 // PlotlyScript is where the page loads plotly.js from: installed from the npm
-// registry into web/, never fetched from a remote host. The first Graph a
-// page mounts loads it (see withPlotly), so pages without a chart do not
-// download, parse and run it before their first render.
+// registry into web/, never fetched from a remote host. The first Graph with
+// a figure to draw loads it (see plot), so pages without a chart, or whose
+// charts are empty until a callback fills them, do not run it: its start is
+// one task of 1–3 s, and its heap made the page's every JavaScript
+// collection a long one (docs/BENCHMARKS.md).
 const PlotlyScript = "/web/node_modules/plotly.js-dist-min/plotly.min.js"
 
 var graphKind = Register(Kind{
@@ -23,7 +25,7 @@ var graphKind = Register(Kind{
 	},
 	Mount: func(ctx app.Context, b *Bound) {
 		graphStateOf(b).mounted = true
-		withPlotly(ctx, func(ctx app.Context) { plot(ctx, b) })
+		plot(ctx, b)
 	},
 	Changed:  plotSoon,
 	Dismount: func(b *Bound) { graphStateOf(b).mounted = false },
@@ -53,6 +55,7 @@ type graphState struct {
 	ctx     app.Context
 	draw    app.Func // setTimeout's callback, made once a Graph
 	pending bool     // a draw is scheduled
+	loading bool     // plotly.js is loading, to draw once it has
 	mounted bool
 }
 
@@ -93,16 +96,30 @@ const CodeFigureNotDrawn = "figure_not_drawn"
 // plot hands the figure to Plotly.react, which diffs against what is drawn,
 // with the config prop; then listens for the events that write the input
 // props. A figure that draws nothing hides the plot, so that an idle chart
-// leaves no blank strip.
+// leaves no blank strip, and needs no plotly.js: one that draws loads it
+// first, and is drawn, as it is then, once it has.
 func plot(ctx app.Context, b *Bound) {
 	raw := b.Raw("figure")
-	plotlyJS := app.Window().Get("Plotly")
 	target := ctx.JSSrc().Get("firstElementChild")
-	if !plotlyJS.Truthy() || !target.Truthy() {
+	if !target.Truthy() {
 		return
 	}
 	if figureIsEmpty(raw) {
 		target.Get("style").Set("display", "none")
+		return
+	}
+	plotlyJS := app.Window().Get("Plotly")
+	if !plotlyJS.Truthy() {
+		s := graphStateOf(b)
+		if !s.loading {
+			s.loading = true
+			withPlotly(ctx, func(ctx app.Context) {
+				s.loading = false
+				if s.mounted {
+					plot(ctx, b)
+				}
+			})
+		}
 		return
 	}
 	target.Get("style").Set("display", "")

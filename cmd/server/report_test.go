@@ -181,3 +181,16 @@ func clickBar(t *testing.T, ctx context.Context) {
 	})()`)
 	do(t, ctx, chromedp.MouseClickXY(box[0], box[1]))
 }
+
+// A Graph with nothing to draw does not load plotly.js, whose start is one
+// task of seconds and whose heap made the page's JavaScript collections
+// long ones; the first figure the Graph is given loads it, and is drawn.
+func TestAnEmptyGraphLoadsNoPlotly(t *testing.T) {
+	ctx := tab(t, "/examples/report")
+	waitJS(t, ctx, `document.querySelector('#longcall-status')?.dataset.status === 'online' && !!document.querySelector('#report_graph')`)
+	if evalJS[bool](t, ctx, `!!window.Plotly || !!document.querySelector('script[src*="plotly"]')`) {
+		t.Fatal("the report page loaded plotly.js before its chart had a figure to draw")
+	}
+	click(t, ctx, "#report_run")
+	waitJS(t, ctx, `!!document.querySelector('#report_graph .main-svg .bars')`)
+}
