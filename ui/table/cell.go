@@ -1,7 +1,5 @@
 package table
 
-import "strconv"
-
 // cell is a cell as Records hold it: its kind and, by kind, its number or
 // where its text is. It has no pointers: a column of 10,000 cells is one
 // object the Go collector does not scan, where 10,000 rows as maps were
@@ -76,21 +74,4 @@ func (c cell) key(s string, values []any) sortKey {
 		return keyOf(values[c.from])
 	}
 	return sortKey{rank: rankEmpty}
-}
-
-// text is the cell as the table shows it: Text(c.value(s, values)).
-func (c cell) text(s string, values []any) string {
-	switch c.kind {
-	case falseCell:
-		return "false"
-	case trueCell:
-		return "true"
-	case numberCell:
-		return strconv.FormatFloat(c.num, 'f', -1, 64)
-	case textCell:
-		return s[c.from:c.to]
-	case valueCell:
-		return text(values[c.from])
-	}
-	return ""
 }

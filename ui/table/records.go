@@ -110,8 +110,8 @@ func (r *Records) Row(i int) Row {
 	}
 	row := Row{}
 	for _, c := range r.columns {
-		if c.at(i).kind != noCell {
-			cl, s := r.inText(c.at(i))
+		if cl := c.at(i); cl.kind != noCell {
+			cl, s := r.inText(cl)
 			row[c.id] = cl.value(s, r.values)
 		}
 	}
@@ -126,7 +126,7 @@ func (r *Records) Text(i int, id string) string {
 		return ""
 	}
 	c, s := r.inText(r.columns[k].at(i))
-	return c.text(s, r.values)
+	return c.key(s, r.values).str()
 }
 
 // DecodeNext decodes up to n rows not decoded yet, in order, and reports
