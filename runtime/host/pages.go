@@ -24,6 +24,7 @@ func pages(c Config, assets *web.Assets) http.Handler {
 		Title:       c.Title,
 		Description: c.Description,
 		Domain:      c.Domain,
+		Image:       "/web/icons/icon-512.png", // what a shared link shows, not the bare domain
 		Icon: app.Icon{
 			Default:  "/web/icons/icon-192.png",
 			Large:    "/web/icons/icon-512.png",
